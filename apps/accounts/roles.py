@@ -1,0 +1,62 @@
+"""The three roles, as Django groups with model permissions. One place says what each role may do."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+SECURITY_REVIEWER = "security-reviewer"
+PROCUREMENT = "procurement"
+DASHBOARD = "dashboard"
+ROLES = (SECURITY_REVIEWER, PROCUREMENT, DASHBOARD)
+
+# Apps whose models make up the register. Security reviewers keep it; dashboards read it.
+REGISTER_APPS = ("vendors", "datamap", "incidents", "risk", "reviews", "intake", "notifications")
+
+# Procurement reads vendor names and statuses (to find an existing vendor) and keeps its own intake requests;
+# the object-level rule "only their own" is enforced by apps.intake selectors, not by model permissions.
+PROCUREMENT_PERMISSIONS = (
+    ("vendors", "view_vendor"),
+    ("datamap", "view_datacategory"),
+    ("datamap", "view_system"),
+    ("intake", "add_intakerequest"),
+    ("intake", "change_intakerequest"),
+    ("intake", "view_intakerequest"),
+)
+
+
+def _register_permissions(actions):
+    return Permission.objects.filter(
+        content_type__app_label__in=REGISTER_APPS, codename__regex=rf"^({'|'.join(actions)})_"
+    )
+
+
+def sync_roles():
+    """Create the role groups and give them exactly their permissions. Idempotent: safe on every migrate."""
+    reviewer, _ = Group.objects.get_or_create(name=SECURITY_REVIEWER)
+    reviewer.permissions.set(_register_permissions(("add", "change", "delete", "view")))
+
+    dashboard, _ = Group.objects.get_or_create(name=DASHBOARD)
+    dashboard.permissions.set(_register_permissions(("view",)))
+
+    procurement, _ = Group.objects.get_or_create(name=PROCUREMENT)
+    wanted = Q()
+    for app_label, codename in PROCUREMENT_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    procurement.permissions.set(Permission.objects.filter(wanted))
+
+
+def has_role(user, role):
+    """Whether an authenticated user holds a role. Superusers hold every role."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    # Cache the names on the user object: permission checks run many times per request.
+    cached = getattr(user, "_vendorrisk_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._vendorrisk_roles = cached
+    return role in cached
+
+
+def is_security_reviewer(user):
+    return has_role(user, SECURITY_REVIEWER)

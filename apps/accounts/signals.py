@@ -1,0 +1,22 @@
+"""Security log: every login, failed login and permission denial, with who and from where."""
+
+import logging
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+security_log = logging.getLogger("vendorrisk.security")
+
+
+def client_address(request):
+    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+
+
+@receiver(user_logged_in)
+def log_login(sender, request, user, **kwargs):
+    security_log.info("login.success user=%s ip=%s", user.get_username(), client_address(request))
+
+
+@receiver(user_login_failed)
+def log_login_failure(sender, credentials, request=None, **kwargs):
+    security_log.warning("login.failure user=%s ip=%s", credentials.get("username", "-"), client_address(request))

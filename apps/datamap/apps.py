@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DatamapConfig(AppConfig):
+    name = "apps.datamap"
+    label = "datamap"

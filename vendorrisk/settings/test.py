@@ -1,0 +1,24 @@
+"""The test suite: fast hashing, local memory mail, no throttling surprises."""
+
+from .base import *  # noqa: F403
+from .base import REST_FRAMEWORK, env
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105 - the test suite needs no real secret
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Throttling is tested on purpose where it matters; elsewhere it must not make tests depend on their order.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "10000/minute", "user": "10000/minute", "token_exchange": "10000/minute"},
+}
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = True
+# Serve static files straight from the apps in development, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
