@@ -4,10 +4,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts.views import mfa_setup
 from apps.core.views import healthz
+from apps.vendors.evidence import evidence_download
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("evidence/<int:document_id>/", evidence_download, name="evidence-download"),
     path("accounts/mfa/", mfa_setup, name="mfa-setup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("apps.api.urls")),

@@ -226,3 +226,6 @@ LOGGING = {
     },
 }
 AXES_VERBOSE = False
+
+# The audit history is evidence: shown in the admin, never reverted from it.
+SIMPLE_HISTORY_REVERT_DISABLED = True
