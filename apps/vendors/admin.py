@@ -3,7 +3,8 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -32,9 +33,18 @@ class ContractInline(admin.StackedInline):
     ]
 
 
+@admin.display(description=_("download"))
+def evidence_link(document):
+    # The file's own URL is deliberately not served: evidence goes out only through the reviewer-only view.
+    if not (document.pk and document.file):
+        return "—"
+    return format_html('<a href="{}">{}</a>', reverse("evidence-download", args=[document.pk]), _("download"))
+
+
 class DocumentInline(admin.TabularInline):
     model = Document
-    fields = ["kind", "title", "issued_on", "expires_on", "file", "verified_by", "verified_on"]
+    fields = ["kind", "title", "issued_on", "expires_on", "file", evidence_link, "verified_by", "verified_on"]
+    readonly_fields = [evidence_link]
     autocomplete_fields = ["verified_by"]
     extra = 0
     show_change_link = True
@@ -134,8 +144,9 @@ class ContractAdmin(SimpleHistoryAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "vendor", "kind", "issued_on", "expires_on", "verified_by"]
+    list_display = ["title", "vendor", "kind", "issued_on", "expires_on", "verified_by", evidence_link]
     list_filter = ["kind", "expires_on"]
     list_select_related = ["vendor", "verified_by"]
     search_fields = ["title", "vendor__display_name", "vendor__slug"]
     autocomplete_fields = ["vendor", "verified_by"]
+    readonly_fields = [evidence_link]
