@@ -59,8 +59,26 @@ class ContactInline(admin.TabularInline):
     extra = 0
 
 
+class SubprocessorForm(forms.ModelForm):
+    class Meta:
+        model = Subprocessor
+        fields = ["subprocessor", "services", "purpose", "country"]
+
+    def clean_services(self):
+        # A many-to-many cannot be checked in Model.clean(): the rows do not exist yet when it runs.
+        services = self.cleaned_data["services"]
+        foreign = [service for service in services if service.vendor_id != self.instance.vendor_id]
+        if foreign:
+            raise forms.ValidationError(
+                _("Only this vendor's own services can be supported by its subprocessor, not %(services)s.")
+                % {"services": ", ".join(str(service) for service in foreign)}
+            )
+        return services
+
+
 class SubprocessorInline(admin.TabularInline):
     model = Subprocessor
+    form = SubprocessorForm
     fk_name = "vendor"
     fields = ["subprocessor", "services", "purpose", "country"]
     autocomplete_fields = ["subprocessor", "services"]
