@@ -272,11 +272,13 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not TimelineEvent:
             return super().save_formset(request, form, formset, change)
+        # The admin's change message reads these; events are only ever added.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for event_form in formset.forms:
             if not event_form.has_changed() or not event_form.instance._state.adding:
                 continue
             data = event_form.cleaned_data
-            timeline_append(
+            event = timeline_append(
                 incident=form.instance,
                 kind=data["kind"],
                 description=data["description"],
@@ -287,4 +289,5 @@ class IncidentAdmin(SimpleHistoryAdmin):
                 key=data.get("key") or "",
                 recorded_by=request.user,
             )
+            formset.new_objects.append(event)
         return None
