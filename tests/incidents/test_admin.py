@@ -54,6 +54,25 @@ def test_the_mixpanel_page_shows_the_delays_and_the_conflicts_side_by_side(admin
     assert "Menilik" in page
 
 
+def test_the_change_page_does_not_grow_with_the_number_of_claims(admin_client, django_assert_max_num_queries):
+    from tests.factories.incidents import IncidentClaimFactory, IncidentExposureFactory, IncidentSourceFactory
+
+    incident = IncidentFactory()
+    source = IncidentSourceFactory(incident=incident)
+
+    def add(n):
+        for _ in range(n):
+            IncidentClaimFactory(incident=incident, source=source)
+            IncidentExposureFactory(incident=incident, source=source)
+
+    add(2)
+    with django_assert_max_num_queries(60) as small:
+        assert admin_client.get(change_url(incident)).status_code == 200
+    add(15)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert admin_client.get(change_url(incident)).status_code == 200
+
+
 def test_claim_text_is_escaped_in_the_panel(admin_client):
     from tests.factories.incidents import IncidentClaimFactory, IncidentSourceFactory
 
