@@ -72,11 +72,14 @@ def vendor_tier_recompute(*, vendor, actor=None) -> TierResult:
     """
     locked = Vendor.objects.select_for_update().get(pk=vendor.pk)
     result = compute_tier(tier_inputs_for_vendor(vendor=locked))
-    locked.computed_tier = result.tier
     effective = locked.tier_override or result.tier
+    if (locked.computed_tier, locked.tier) == (result.tier, effective):
+        return result
+    locked.computed_tier = result.tier
     changed = _effective_change(
         vendor=locked, new_tier=effective, cause=TierChangeCause.COMPUTED, inputs=_result_record(result), actor=actor
     )
+    locked._history_user = actor
     locked.save(update_fields=["computed_tier", "tier", "updated_at"])
     vendor.computed_tier, vendor.tier = locked.computed_tier, locked.tier
     if changed:
@@ -87,7 +90,7 @@ def vendor_tier_recompute(*, vendor, actor=None) -> TierResult:
 @transaction.atomic
 def tiers_recompute_all(*, actor=None) -> dict:
     """Recompute every vendor's tier in a constant number of queries; returns {vendors, changed}."""
-    vendors = list(Vendor.objects.select_for_update().only("id", "tier", "computed_tier", "tier_override"))
+    vendors = list(Vendor.objects.select_for_update().order_by("pk"))
     inputs = tier_inputs_for_vendors()
     changes, touched = [], []
     for vendor in vendors:
