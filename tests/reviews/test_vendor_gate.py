@@ -84,3 +84,20 @@ def test_a_tightened_baseline_needs_a_new_approval(
     with pytest.raises(TransitionRefused, match="baseline") as refused:
         vendor_status_change(vendor=onboarding_vendor, to_status="active", actor=reviewer)
     assert refused.value.code == "approval_outdated"
+
+
+def test_no_activation_while_an_incident_review_is_open(
+    review_factory, onboarding_vendor, reviewer, meet_all, django_capture_on_commit_callbacks
+):
+    from apps.reviews.services import incident_response_open
+    from tests.factories.incidents import IncidentFactory
+
+    review = review_factory("in_review")
+    meet_all(onboarding_vendor)
+    review_approve(review=review, actor=reviewer)
+    incident_response_open(incident=IncidentFactory(vendor=onboarding_vendor, severity="high"), actor=reviewer)
+    onboarding_vendor.refresh_from_db()
+    assert onboarding_vendor.status == VendorStatus.UNDER_REVIEW
+    with pytest.raises(TransitionRefused) as refused:
+        vendor_status_change(vendor=onboarding_vendor, to_status="active", actor=reviewer)
+    assert refused.value.code == "review_pending"
