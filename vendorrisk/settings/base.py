@@ -225,6 +225,8 @@ LOGGING = {
     "loggers": {
         "vendorrisk.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # Axes logs every login at INFO; our own security log already says who logged in or failed.
+        "axes": {"level": "WARNING"},
     },
 }
 AXES_VERBOSE = False
