@@ -46,6 +46,7 @@ class IncidentClaimFactory(factory.django.DjangoModelFactory):
         model = IncidentClaim
 
     incident = factory.SubFactory(IncidentFactory)
+    key = factory.Sequence(lambda n: f"claim-{n}")
     source = factory.SubFactory(IncidentSourceFactory, incident=factory.SelfAttribute("..incident"))
     kind = "exposure"
     category = factory.SubFactory(DataCategoryFactory)
