@@ -74,3 +74,13 @@ def incident_report_data(*, incident):
         "recommendations": list(incident.recommendations.select_related("source").order_by("position", "id")),
         "amendments": list(incident.amendments.order_by("version")),
     }
+
+
+def notice_data(*, incident):
+    """What the notice to affected users draws on: the incident, its exposures and its actions."""
+    incident = Incident.objects.select_related("vendor").get(pk=incident.pk)
+    return {
+        "incident": incident,
+        "exposures": list(incident.exposures.select_related("category").order_by("category__path")),
+        "actions": list(incident.actions.order_by("due_on", "id")),
+    }

@@ -7,6 +7,7 @@ the case either way.
 """
 
 import datetime
+import io
 
 import pytest
 
@@ -109,3 +110,13 @@ def mixpanel(demo_data):
     if not Incident.objects.filter(slug="mixpanel-2025-11").exists():
         _record_incident()
     return Vendor.objects.get(slug="mixpanel"), Incident.objects.get(slug="mixpanel-2025-11")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues(django_db_blocker):
+    """The .mo files are built, not committed (`make messages`): build them so a bare `pytest` tests the notices."""
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    call_command("compile_catalogues", stdout=io.StringIO())
+    trans_real._translations.clear()
