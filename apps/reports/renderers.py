@@ -149,6 +149,8 @@ def _cell(value):
 
 
 def _table(header, rows):
+    if not rows:
+        return ["None recorded."]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
     return lines

@@ -113,7 +113,7 @@ def mixpanel(demo_data):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def compiled_catalogues(django_db_blocker):
+def compiled_catalogues():
     """The .mo files are built, not committed (`make messages`): build them so a bare `pytest` tests the notices."""
     from django.core.management import call_command
     from django.utils.translation import trans_real
