@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 from django.conf import settings
 
-from apps.datamap.models import DataFlowCategory
+from apps.datamap.models import DataFlow, DataFlowCategory
 from apps.reports.builders import build_dataflow_report, build_incident_report
 from apps.reports.renderers import render
 from tests.factories.datamap import DataCategoryFactory, DataFlowFactory, SystemFactory
@@ -125,24 +125,29 @@ def test_tier_and_why_come_from_the_latest_tier_change(db):
 
 
 def _vendor_with(flows, categories):
+    """A vendor with `flows` flows each carrying every one of `categories` categories (bulk: this is a scale test)."""
     vendor = VendorFactory()
     service = VendorServiceFactory(vendor=vendor)
     ContractFactory(vendor=vendor)
     SubprocessorFactory(vendor=vendor).services.add(service)
     catalogue = [DataCategoryFactory() for _ in range(categories)]
     systems = [SystemFactory() for _ in range(5)]
-    rows = []
-    for index in range(flows):
-        flow = DataFlowFactory(service=service, system=systems[index % len(systems)])
-        rows += [
-            DataFlowCategory(flow=flow, category=category, sharing="shared" if i % 3 else "not_shared")
-            for i, category in enumerate(catalogue)
-        ]
-    DataFlowCategory.objects.bulk_create(rows)
+    prefix = vendor.slug
+    created = DataFlow.objects.bulk_create(
+        DataFlow(
+            code=f"{prefix}-flow-{i}", system=systems[i % 5], service=service, vendor=vendor, mechanism="server_api"
+        )
+        for i in range(flows)
+    )
+    DataFlowCategory.objects.bulk_create(
+        DataFlowCategory(flow=flow, category=category, sharing="shared" if i % 3 else "not_shared")
+        for flow in created
+        for i, category in enumerate(catalogue)
+    )
     incident = IncidentFactory(vendor=vendor)
     for category in catalogue[:5]:
         IncidentExposureFactory(incident=incident, category=category)
-    incident.affected_flows.add(*vendor.flows.all()[:flows])
+    incident.affected_flows.add(*created)
     return vendor, incident
 
 
