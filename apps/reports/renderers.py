@@ -12,6 +12,8 @@ from base64 import b64encode
 
 from django.template.loader import render_to_string
 
+from apps.incidents.choices import ExposureStatus
+
 from .svg import dataflow_svg
 
 FORMATS = ("json", "md", "html", "csv")
@@ -317,4 +319,11 @@ def _html(report):
             vendor_name=report["vendor"]["name"], flows=report["flows"], subprocessors=[], title="Affected flows"
         )
         template = "reports/incident_report.html"
-    return render_to_string(template, {"report": report, "diagram": diagram, "style": REPORT_STYLE})
+    context = {"report": report, "diagram": diagram, "style": REPORT_STYLE}
+    if report["report"] == "incident":
+        context["exposure_rows"] = [
+            {**item, "status_label": str(ExposureStatus(status).label)}
+            for status, items in report["exposure"].items()
+            for item in items
+        ]
+    return render_to_string(template, context)
