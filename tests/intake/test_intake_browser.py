@@ -5,6 +5,7 @@ Set INTAKE_SCREENSHOT_DIR to keep screenshots of the form (empty, with errors, w
 
 import datetime
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,9 @@ from tests.factories.datamap import SystemFactory
 
 from .conftest import create_baselines, load_categories
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test are still synchronous.
+# Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls as "async".
+# The test touches the database only before the browser starts and after it stops: while the loop runs, Django
+# would hand out a second connection that nothing closes (and PostgreSQL then refuses to drop the test database).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM_ARGS = [
@@ -40,8 +43,8 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = os.environ.get("INTAKE_SCREENSHOT_DIR")
 
 
-@pytest.fixture
-def page():
+@contextmanager
+def chromium_page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -66,15 +69,41 @@ def shoot(page, name):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_buyer_requests_an_analytics_vendor_end_to_end(live_server, page):
+def test_buyer_requests_an_analytics_vendor_end_to_end(live_server):
     load_categories()
     create_baselines()
     SystemFactory(slug="platform-openai-com", name="API console (platform.openai.com)")
     UserFactory(role="procurement", username="buyer")
     reviewer = UserFactory(role="security-reviewer", username="reviewer")
+    start = timezone.localdate() + datetime.timedelta(days=30)
 
+    with chromium_page() as page:
+        buyer_fills_and_submits(page, live_server.url, start)
+
+    intake = IntakeRequest.objects.get()
+    vendor = Vendor.objects.get(slug="pageview-analytics")
+    assert (intake.status, intake.vendor, vendor.status, vendor.tier) == (
+        IntakeStatus.SUBMITTED,
+        vendor,
+        VendorStatus.PROPOSED,
+        2,
+    )
+    flow = DataFlow.objects.get(vendor=vendor)
+    assert (flow.mechanism, flow.starts_on) == ("client_side_sdk", start)
+    assert set(flow.categories.values_list("code", flat=True)) == {"email-address", "approximate-location"}
+    assert set(VendorRequirement.objects.filter(vendor=vendor).values_list("requirement__code", flat=True)) == {
+        "t-soc2",
+        "t-dpa",
+        "t-breach-72h",
+    }
+    assert Review.objects.filter(vendor=vendor, kind=ReviewKind.INTAKE, requested_by__username="buyer").exists()
+    assert [message.to for message in mail.outbox] == [[reviewer.email]]
+
+
+def buyer_fills_and_submits(page, base_url, start):
+    """Everything the buyer does in the browser. No database access in here (see the module's note)."""
     # Signing in leads the buyer to their requests.
-    page.goto(f"{live_server.url}/intake/")
+    page.goto(f"{base_url}/intake/")
     assert "/accounts/login/" in page.url
     page.get_by_label("Username").fill("buyer")
     page.get_by_label("Password").fill("correct-horse-battery")
@@ -84,6 +113,11 @@ def test_buyer_requests_an_analytics_vendor_end_to_end(live_server, page):
     page.get_by_role("link", name="Start a new request").click()
     page.get_by_role("heading", name="Request a new vendor").wait_for()
     shoot(page, "1-empty")
+    # The keyboard reaches the skip link first, and the skip link leads into the page.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
 
     # Submitting nothing: the summary takes the focus and its links lead to the fields.
     page.get_by_role("button", name="Submit request").click()
@@ -118,7 +152,6 @@ def test_buyer_requests_an_analytics_vendor_end_to_end(live_server, page):
     category_filter.fill("")
     page.get_by_label("Whose data", exact=True).fill("API users, organisations")
     page.get_by_label("Estimated number of records").fill("250000")
-    start = timezone.localdate() + datetime.timedelta(days=30)
     page.get_by_label("Contract start date").fill(start.isoformat())
 
     # The tier the answers imply, and what it will require, before anything is submitted.
@@ -137,22 +170,3 @@ def test_buyer_requests_an_analytics_vendor_end_to_end(live_server, page):
     assert "Tier 2" in row.inner_text()
     shoot(page, "4-submitted")
     assert page.console_errors == [], "the pages logged errors (a CSP violation would show here)"
-
-    intake = IntakeRequest.objects.get()
-    vendor = Vendor.objects.get(slug="pageview-analytics")
-    assert (intake.status, intake.vendor, vendor.status, vendor.tier) == (
-        IntakeStatus.SUBMITTED,
-        vendor,
-        VendorStatus.PROPOSED,
-        2,
-    )
-    flow = DataFlow.objects.get(vendor=vendor)
-    assert flow.mechanism == "client_side_sdk"
-    assert set(flow.categories.values_list("code", flat=True)) == {"email-address", "approximate-location"}
-    assert set(VendorRequirement.objects.filter(vendor=vendor).values_list("requirement__code", flat=True)) == {
-        "t-soc2",
-        "t-dpa",
-        "t-breach-72h",
-    }
-    assert Review.objects.filter(vendor=vendor, kind=ReviewKind.INTAKE, requested_by__username="buyer").exists()
-    assert [message.to for message in mail.outbox] == [[reviewer.email]]
