@@ -13,10 +13,12 @@ from apps.accounts.roles import is_security_reviewer
 from apps.core.exceptions import TransitionRefused
 from apps.datamap.models import DataFlow
 from apps.incidents.choices import Severity
+from apps.incidents.delays import notification_delays
 from apps.risk.choices import RequirementStatus
 from apps.risk.selectors import baseline_current, unmet_requirement_codes
 from apps.risk.services import vendor_requirements_ensure
 from apps.vendors.choices import DocumentKind, VendorStatus
+from apps.vendors.models import Vendor
 from apps.vendors.workflow import vendor_status_change
 
 from .choices import FindingSeverity, FindingStatus, ReviewKind
@@ -259,29 +261,6 @@ def exception_grant(*, review, vendor_requirement, justification, expires_on, ac
     return exception
 
 
-def _notification_delays(incident):
-    """apps.incidents.delays.notification_delays when issue 4's module is there; the same figures otherwise."""
-    try:
-        from apps.incidents.delays import notification_delays
-    except ImportError:
-        notification_delays = None
-    if notification_delays is not None:
-        delays = notification_delays(incident)
-        get = delays.get if isinstance(delays, dict) else lambda key: getattr(delays, key, None)
-        return get("delay_hours"), get("contract_clause_hours"), get("contract_breached")
-    told_us = incident.vendor_notified_at or incident.dataset_received_at
-    if not (incident.vendor_detected_at and told_us):
-        return None, None, None
-    delay_hours = (told_us - incident.vendor_detected_at).total_seconds() / 3600
-    clause = (
-        incident.vendor.contracts.exclude(breach_notification_hours=None)
-        .order_by("breach_notification_hours")
-        .values_list("breach_notification_hours", flat=True)
-        .first()
-    )
-    return delay_hours, clause, (clause is not None and delay_hours > clause)
-
-
 @transaction.atomic
 def incident_response_open(*, incident, actor=None) -> Review | None:
     """For a high or critical incident: vendor under review, an incident-triggered review, and a finding when
@@ -289,12 +268,13 @@ def incident_response_open(*, incident, actor=None) -> Review | None:
     """
     if incident.severity not in (Severity.HIGH, Severity.CRITICAL):
         return None
-    vendor = incident.vendor
+    vendor = Vendor.objects.select_for_update().get(pk=incident.vendor_id)  # fresh: the caller's copy may be stale
     if vendor.status == VendorStatus.ACTIVE:
         vendor_status_change(vendor=vendor, to_status=VendorStatus.UNDER_REVIEW, actor=actor, system=True)
     review = review_open(vendor=vendor, kind=ReviewKind.INCIDENT, requested_by=actor, incident=incident)
-    delay_hours, clause_hours, breached = _notification_delays(incident)
-    if breached:
+    delays = notification_delays(incident)
+    delay_hours, clause_hours = delays.delay_hours, delays.contract_clause_hours
+    if delays.contract_breached:
         finding_raise(
             review=review,
             code=LATE_NOTIFICATION_FINDING,
@@ -317,6 +297,7 @@ def offboarding_start(*, vendor, actor, reason="") -> OffboardingChecklist:
     Raises PermissionDenied, TransitionRefused (e.g. a terminated vendor).
     """
     _require_reviewer(actor, "start offboarding")
+    vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
     if vendor.status != VendorStatus.OFFBOARDING:
         vendor_status_change(vendor=vendor, to_status=VendorStatus.OFFBOARDING, actor=actor)
     checklist, created = OffboardingChecklist.objects.get_or_create(vendor=vendor, defaults={"reason": reason})
@@ -332,8 +313,10 @@ OFFBOARDING_STEP_FIELDS = {
 
 @transaction.atomic
 def offboarding_step_mark(*, vendor, step, actor, deletion_certificate=None, at=None) -> OffboardingChecklist:
-    """Tick one step: removed_from_production, access_revoked, data_returned, or deletion_certificate (with the
-    Document). Raises PermissionDenied, ValidationError (step, deletion_certificate), TransitionRefused when the
+    """Tick one step at `at` (default now, never in the future): removed_from_production, access_revoked,
+    data_returned, or deletion_certificate (with the Document).
+
+    Raises PermissionDenied, ValidationError (step, at, deletion_certificate), TransitionRefused when the
     vendor is not offboarding.
     """
     _require_reviewer(actor, "record an offboarding step")
@@ -347,6 +330,8 @@ def offboarding_step_mark(*, vendor, step, actor, deletion_certificate=None, at=
             raise ValidationError({"deletion_certificate": "The certificate belongs to another vendor."})
         checklist.deletion_certificate = deletion_certificate
     elif step in OFFBOARDING_STEP_FIELDS:
+        if at is not None and at > timezone.now():
+            raise ValidationError({"at": "An offboarding step cannot be recorded in the future."})
         field = OFFBOARDING_STEP_FIELDS[step]
         if getattr(checklist, field) is None:
             setattr(checklist, field, at or timezone.now())
@@ -360,8 +345,10 @@ def offboarding_step_mark(*, vendor, step, actor, deletion_certificate=None, at=
 
 @transaction.atomic
 def vendor_terminate(*, vendor, actor) -> OffboardingChecklist:
-    """Terminate an offboarded vendor: status terminated, every open flow gets today as its end date.
-    Nothing is deleted. Raises PermissionDenied, TransitionRefused (offboarding_incomplete, illegal move).
+    """Terminate an offboarded vendor: status terminated, every open flow ends on the day the vendor was
+    removed from production. Nothing is deleted.
+
+    Raises PermissionDenied, TransitionRefused (offboarding_incomplete, illegal_vendor_transition).
     """
     _require_reviewer(actor, "terminate a vendor")
     missing = offboarding_missing_steps(vendor=vendor)
@@ -371,12 +358,13 @@ def vendor_terminate(*, vendor, actor) -> OffboardingChecklist:
             code="offboarding_incomplete",
         )
     vendor_status_change(vendor=vendor, to_status=VendorStatus.TERMINATED, actor=actor)
-    today = timezone.localdate()
-    for flow in DataFlow.objects.filter(vendor=vendor).exclude(ends_on__lte=today):
-        flow.ends_on = today if not flow.starts_on or flow.starts_on <= today else flow.starts_on
+    checklist = OffboardingChecklist.objects.get(vendor=vendor)
+    # The data stopped flowing when the vendor left production: that is the flows' true end date.
+    ended_on = timezone.localdate(checklist.removed_from_production_at)
+    for flow in DataFlow.objects.filter(vendor=vendor).exclude(ends_on__lte=ended_on):
+        flow.ends_on = max(ended_on, flow.starts_on) if flow.starts_on else ended_on
         flow._history_user = actor
         flow.save(update_fields=["ends_on", "updated_at"])
-    checklist = OffboardingChecklist.objects.get(vendor=vendor)
     checklist.completed_at = timezone.now()
     checklist._history_user = actor
     checklist.save(update_fields=["completed_at", "updated_at"])

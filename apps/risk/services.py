@@ -13,7 +13,7 @@ from apps.accounts.roles import is_security_reviewer
 from apps.datamap.choices import Mechanism
 from apps.datamap.models import DataCategory
 from apps.reviews.models import RiskException
-from apps.vendors.choices import Tier, VendorCategory
+from apps.vendors.choices import Tier, VendorCategory, VendorStatus
 from apps.vendors.models import Vendor
 
 from .choices import RequirementStatus, TierChangeCause
@@ -68,15 +68,21 @@ def vendor_tier_recompute(*, vendor, actor=None) -> TierResult:
     """Compute the vendor's tier from the register; keep a TierChange when its effective tier moves.
 
     The effective tier is the override when one is set. A fixed number of queries whatever the vendor's flows.
+    A terminated vendor keeps the tier it had while it held our data (its ended flows would otherwise say 4).
     When the effective tier moves, the statuses of the new tier's baseline are created.
     """
     locked = Vendor.objects.select_for_update().get(pk=vendor.pk)
     result = compute_tier(tier_inputs_for_vendor(vendor=locked))
-    locked.computed_tier = result.tier
+    if locked.status == VendorStatus.TERMINATED:
+        return result  # frozen at termination: the tier it had while it held our data stays on record
     effective = locked.tier_override or result.tier
+    if (locked.computed_tier, locked.tier) == (result.tier, effective):
+        return result
+    locked.computed_tier = result.tier
     changed = _effective_change(
         vendor=locked, new_tier=effective, cause=TierChangeCause.COMPUTED, inputs=_result_record(result), actor=actor
     )
+    locked._history_user = actor
     locked.save(update_fields=["computed_tier", "tier", "updated_at"])
     vendor.computed_tier, vendor.tier = locked.computed_tier, locked.tier
     if changed:
@@ -86,8 +92,11 @@ def vendor_tier_recompute(*, vendor, actor=None) -> TierResult:
 
 @transaction.atomic
 def tiers_recompute_all(*, actor=None) -> dict:
-    """Recompute every vendor's tier in a constant number of queries; returns {vendors, changed}."""
-    vendors = list(Vendor.objects.select_for_update().only("id", "tier", "computed_tier", "tier_override"))
+    """Recompute every vendor's tier (terminated ones stay frozen) in a constant number of queries.
+
+    Returns {vendors, changed}.
+    """
+    vendors = list(Vendor.objects.select_for_update().exclude(status=VendorStatus.TERMINATED).order_by("pk"))
     inputs = tier_inputs_for_vendors()
     changes, touched = [], []
     for vendor in vendors:
