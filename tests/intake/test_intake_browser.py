@@ -24,7 +24,7 @@ from tests.conftest import CHROMIUM
 from tests.factories.accounts import UserFactory
 from tests.factories.datamap import SystemFactory
 
-from .conftest import create_baselines, load_categories
+from .conftest import load_reference_data
 
 # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls as "async".
 # The test touches the database only before the browser starts and after it stops: while the loop runs, Django
@@ -70,8 +70,7 @@ def shoot(page, name):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_buyer_requests_an_analytics_vendor_end_to_end(live_server):
-    load_categories()
-    create_baselines()
+    load_reference_data()
     SystemFactory(slug="platform-openai-com", name="API console (platform.openai.com)")
     UserFactory(role="procurement", username="buyer")
     reviewer = UserFactory(role="security-reviewer", username="reviewer")
@@ -92,9 +91,12 @@ def test_buyer_requests_an_analytics_vendor_end_to_end(live_server):
     assert (flow.mechanism, flow.starts_on) == ("client_side_sdk", start)
     assert set(flow.categories.values_list("code", flat=True)) == {"email-address", "approximate-location"}
     assert set(VendorRequirement.objects.filter(vendor=vendor).values_list("requirement__code", flat=True)) == {
-        "t-soc2",
-        "t-dpa",
-        "t-breach-72h",
+        "assurance-report",
+        "signed-dpa",
+        "breach-notification-72h",
+        "sso-mfa-vendor-staff",
+        "subprocessor-disclosure",
+        "data-minimisation-review",
     }
     assert Review.objects.filter(vendor=vendor, kind=ReviewKind.INTAKE, requested_by__username="buyer").exists()
     assert [message.to for message in mail.outbox] == [[reviewer.email]]
@@ -160,7 +162,7 @@ def buyer_fills_and_submits(page, base_url, start):
     feedback.wait_for()
     assert "Tier 2 — high" in feedback.inner_text()
     assert "its code runs in our web pages" in feedback.inner_text().lower()
-    assert "Tells us of a breach within 72 hours" in feedback.inner_text()
+    assert "Breach notification within 72 hours in the contract" in feedback.inner_text()
     shoot(page, "3-tier")
 
     page.get_by_role("button", name="Submit request").click()
