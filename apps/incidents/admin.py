@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .choices import ExposureStatus
 from .delays import notification_delays
 from .models import (
     Incident,
@@ -17,22 +18,34 @@ from .models import (
     ScopeAmendment,
     TimelineEvent,
 )
-from .selectors import claim_conflicts, exposure_datamap_overrides, incident_list
+from .selectors import TIMELINE_ORDER, claim_conflicts, exposure_datamap_overrides, incident_list, unsupported_claims
 from .services import incident_save_new, timeline_append
 
 SOURCE_FIELDS = ("source", "corrects")
 
 
 class IncidentChildInline(admin.TabularInline):
-    """Offers only this incident's sources (and events) in the pickers: a claim cannot cite another incident."""
+    """Offers only this incident's sources (and events) in the pickers: a claim cannot cite another incident.
+
+    The choices of every picker are read once per inline, not once per row, so the page stays a few dozen
+    queries however many claims and exposures the incident has.
+    """
 
     extra = 0
+    # What each row's title (its __str__) reads.
+    related = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.related)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name in SOURCE_FIELDS and field is not None:
+        if field is None:
+            return None
+        if db_field.name in SOURCE_FIELDS:
             incident_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
             field.queryset = field.queryset.filter(incident_id=incident_id) if incident_id else field.queryset.none()
+        field.choices = list(field.choices)
         return field
 
 
@@ -43,11 +56,13 @@ class SourceInline(IncidentChildInline):
 
 class ExposureInline(IncidentChildInline):
     model = IncidentExposure
+    related = ("category",)
     fields = ("category", "status", "source", "override_reason", "note")
 
 
 class ClaimInline(IncidentChildInline):
     model = IncidentClaim
+    related = ("source",)
     fields = ("key", "source", "kind", "category", "exposure_status", "subject", "value", "statement")
 
 
@@ -62,7 +77,9 @@ class TimelineInline(admin.TabularInline):
     verbose_name_plural = _("timeline (append-only)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source", "corrects", "recorded_by")
+        return (
+            super().get_queryset(request).select_related("source", "corrects", "recorded_by").order_by(*TIMELINE_ORDER)
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -123,6 +140,15 @@ def _hours(value):
     return "unknown" if value is None else f"{value:g} h"
 
 
+def _display_value(value):
+    """Exposure statuses read as words ("not exposed"), other claim values as the source put them."""
+    return ExposureStatus(value).label if value in ExposureStatus.values else value
+
+
+def _when(moment, missing="unknown"):
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else missing
+
+
 def _verdict(breached):
     if breached is None:
         return _("unknown")
@@ -134,7 +160,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
     list_display = ("title", "vendor", "severity", "status", "vendor_detected_at", "vendor_delay", "vendor_late")
     list_filter = ("severity", "status")
     search_fields = ("slug", "title", "vendor__display_name")
-    readonly_fields = ("notification_panel", "conflicts_panel", "datamap_panel", "recorded_by")
+    readonly_fields = ("notification_panel", "conflicts_panel", "unsupported_panel", "datamap_panel", "recorded_by")
     filter_horizontal = ("affected_systems", "affected_flows")
     fieldsets = (
         (None, {"fields": ("slug", "vendor", "title", "summary", "severity", "status", "recorded_by")}),
@@ -164,7 +190,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
         ),
         (
             _("Notification delays and conflicting claims"),
-            {"fields": ("notification_panel", "conflicts_panel", "datamap_panel")},
+            {"fields": ("notification_panel", "conflicts_panel", "unsupported_panel", "datamap_panel")},
         ),
     )
     inlines = (
@@ -197,10 +223,10 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def notification_panel(self, incident):
         delays = notification_delays(incident)
         rows = (
-            (_("Vendor detected"), delays.vendor_detected_at or "unknown"),
-            (_("Vendor told us"), delays.vendor_notified_at or "unknown"),
-            (_("Data set received"), delays.dataset_received_at or "unknown"),
-            (_("We were told (earliest)"), delays.told_at or "not yet"),
+            (_("Vendor detected"), _when(delays.vendor_detected_at)),
+            (_("Vendor told us"), _when(delays.vendor_notified_at)),
+            (_("Data set received"), _when(delays.dataset_received_at)),
+            (_("We were told (earliest)"), _when(delays.told_at, "not yet")),
             (_("Vendor → us"), _hours(delays.delay_hours)),
             (
                 _("Contract clause"),
@@ -223,9 +249,13 @@ class IncidentAdmin(SimpleHistoryAdmin):
         rows = (
             (
                 conflict["category"]["name"] if conflict["category"] else conflict["subject"],
+                _display_value(conflict["value"]),
+                _display_value(conflict["contradicted_by"]["value"]),
                 conflict["claim"],
+                conflict["source"]["key"],
                 conflict["source"]["title"],
                 conflict["source"]["reliability"],
+                conflict["contradicted_by"]["source"]["key"],
                 conflict["contradicted_by"]["source"]["title"],
                 conflict["contradicted_by"]["source"]["reliability"],
                 conflict["contradicted_by"]["statement"],
@@ -235,12 +265,29 @@ class IncidentAdmin(SimpleHistoryAdmin):
         return format_html(
             '<table class="incident-conflicts"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
             "<tbody>{}</tbody></table>",
-            _("About"),
+            _("About (claimed ≠ reference)"),
             _("Claim (source, reliability)"),
             _("Contradicted by"),
             _("Its statement"),
             format_html_join(
-                "", "<tr><td>{}</td><td>{} <em>({}, {})</em></td><td>{} <em>({})</em></td><td>{}</td></tr>", rows
+                "",
+                "<tr><td><strong>{}</strong><br>{} ≠ {}</td><td>{}<br><em>{} · {} ({})</em></td>"
+                "<td><em>{} · {} ({})</em></td><td>{}</td></tr>",
+                rows,
+            ),
+        )
+
+    @admin.display(description=_("unsupported claims"))
+    def unsupported_panel(self, incident):
+        claims = unsupported_claims(incident=incident)
+        if not claims:
+            return _("Every claim of a low-reliability source is confirmed or contradicted by another source.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} <em>({}, {}; no other source speaks to it)</em></li>",
+                ((c["claim"], c["source"]["title"], c["source"]["reliability"]) for c in claims),
             ),
         )
 

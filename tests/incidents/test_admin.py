@@ -54,6 +54,25 @@ def test_the_mixpanel_page_shows_the_delays_and_the_conflicts_side_by_side(admin
     assert "Menilik" in page
 
 
+def test_the_change_page_does_not_grow_with_the_number_of_claims(admin_client, django_assert_max_num_queries):
+    from tests.factories.incidents import IncidentClaimFactory, IncidentExposureFactory, IncidentSourceFactory
+
+    incident = IncidentFactory()
+    source = IncidentSourceFactory(incident=incident)
+
+    def add(n):
+        for _ in range(n):
+            IncidentClaimFactory(incident=incident, source=source)
+            IncidentExposureFactory(incident=incident, source=source)
+
+    add(2)
+    with django_assert_max_num_queries(60) as small:
+        assert admin_client.get(change_url(incident)).status_code == 200
+    add(15)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert admin_client.get(change_url(incident)).status_code == 200
+
+
 def test_claim_text_is_escaped_in_the_panel(admin_client):
     from tests.factories.incidents import IncidentClaimFactory, IncidentSourceFactory
 
@@ -174,3 +193,25 @@ def test_adding_an_incident_in_the_admin_records_it_through_the_service(admin_cl
     assert incident.recorded_by == reviewer
     assert received == [incident]
     assert incident.vendor_detected_at == datetime.datetime(2025, 11, 9, tzinfo=datetime.UTC)
+
+
+def test_an_exposure_the_data_map_contradicts_is_refused_in_the_inline(admin_client, shared_map):
+    incident = shared_map["incident"]
+    data = _change_form(admin_client, incident)
+    inlines = admin_client.get(change_url(incident)).context["inline_admin_formsets"]
+    prefix = next(fs.formset.prefix for fs in inlines if fs.formset.model.__name__ == "IncidentExposure")
+    data.update(_management(prefix, 1, 0))
+    data[f"{prefix}-0-category"] = str(shared_map["health"].pk)
+    data[f"{prefix}-0-status"] = "exposed"
+    response = admin_client.post(change_url(incident), data)
+    assert response.status_code == 200
+    assert "No data flow ever sent" in response.content.decode()
+    assert not incident.exposures.exists()
+
+
+@pytest.mark.parametrize("user", ["buyer", "dashboard_user"])
+def test_other_roles_cannot_open_the_incident_admin(client, request, user):
+    client.force_login(request.getfixturevalue(user))
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -14,7 +14,12 @@ from apps.incidents.models import (
     ResponseAction,
     TimelineEvent,
 )
-from apps.incidents.selectors import claim_conflicts, exposure_datamap_overrides, exposure_summary
+from apps.incidents.selectors import (
+    claim_conflicts,
+    exposure_datamap_overrides,
+    exposure_summary,
+    unsupported_claims,
+)
 
 SIX_EXPOSED = {
     "name",
@@ -83,6 +88,8 @@ def test_the_other_claims_of_press_001_are_shown_against_their_most_reliable_sou
     assert others["rotate-api-keys"]["contradicted_by"]["source"]["key"] == "secondary-explainer"
     # Nobody else speaks of encryption: an unsupported claim, but not a contradiction.
     assert "encryption" not in others
+    [unsupported] = unsupported_claims(incident=mixpanel)
+    assert (unsupported["subject"], unsupported["source"]["key"]) == ("encryption", "press-001")
 
 
 def test_the_case_is_complete(mixpanel):
