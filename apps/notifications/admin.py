@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from . import services, signing
 from .models import EmailNotification, NotificationEvent, WebhookDelivery, WebhookEndpoint
@@ -30,6 +31,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     fields = ["name", "url", "event_kinds", "is_active", "secret_hint"]
     readonly_fields = ["secret_hint"]
     actions = ["rotate_secret"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="secret")
     def secret_hint(self, obj):
