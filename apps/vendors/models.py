@@ -15,7 +15,12 @@ from .choices import Criticality, DocumentKind, Tier, VendorCategory, VendorStat
 class Vendor(TimeStampedModel):
     """A third party that receives our data or runs code in our systems."""
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("A vendor with this slug already exists; pick another slug or edit that vendor.")},
+    )
     legal_name = models.CharField(_("legal name"), max_length=200)
     display_name = models.CharField(_("display name"), max_length=200)
     website = models.URLField(_("website"), blank=True)

@@ -1,25 +1,29 @@
 """The scheduled checks. Each returns how many new events it emitted; running one twice emits nothing new, because
 every event carries a dedupe key naming what it is about and which threshold it crossed.
 
-A check is not one transaction: each item is its own write (event_emit, or the evidence rule below), so a check
-interrupted half-way keeps what it did and the next run picks up the rest.
+A check is not one transaction: each event is its own write (event_emit), so a check interrupted half-way keeps
+what it did and the next run picks up the rest. The rules themselves belong to their apps: expired evidence and
+lapsed exceptions to apps.risk (issue 5), notification delays to apps.incidents.delays (issue 4).
 """
 
 import datetime
+from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from apps.incidents.choices import IncidentStatus
+from apps.incidents.delays import notification_delays
 from apps.incidents.models import Incident
 from apps.notifications.choices import EventKind
 from apps.notifications.services import event_emit
 from apps.reviews.choices import ReviewState
 from apps.risk.choices import RequirementStatus
 from apps.risk.models import Baseline, VendorRequirement
+from apps.risk.services import requirement_statuses_sweep
 from apps.vendors.choices import VendorStatus
 from apps.vendors.models import Contract, Document, Vendor
 
@@ -34,8 +38,6 @@ EVIDENCE_EXPIRY_THRESHOLDS = (1, 7, 30)
 EVIDENCE_EXPIRED_LOOKBACK_DAYS = 30
 CONTRACT_END_THRESHOLDS = (30, 90)
 CONTRACT_NOTICE_WARNING_DAYS = 30
-# Without a contract clause, a vendor is held to GDPR's 72 hours (Art. 33): our own clock starts when they tell us.
-DEFAULT_NOTIFICATION_HOURS = 72
 
 
 def _threshold(days_left, thresholds):
@@ -98,7 +100,7 @@ def _documents_with_successor():
 
 
 def evidence_check(*, today: datetime.date | None = None) -> int:
-    """Evidence expiring within 30, 7 and 1 days, and evidence expired: see evidence_expired_process."""
+    """Evidence expiring within 30, 7 and 1 days (each threshold once), and evidence expired (see below)."""
     today = today or timezone.localdate()
     emitted = 0
     expiring = _documents_with_successor().filter(
@@ -126,54 +128,57 @@ def evidence_check(*, today: datetime.date | None = None) -> int:
         )
         emitted += event is not None
 
-    relied_on = VendorRequirement.objects.filter(evidence=OuterRef("pk"), status=RequirementStatus.MET)
-    expired = (
-        _documents_with_successor()
-        .filter(expires_on__lt=today)
-        .exclude(vendor__status=VendorStatus.TERMINATED)
-        .annotate(relied_on=Exists(relied_on))
-        .filter(
-            Q(relied_on=True)
-            | Q(expires_on__gte=today - datetime.timedelta(days=EVIDENCE_EXPIRED_LOOKBACK_DAYS), replaced=False)
-        )
-    )
-    for document in expired:
-        emitted += evidence_expired_process(document=document)
+    emitted += evidence_expired_process(today=today)
     return emitted
 
 
 @transaction.atomic
-def evidence_expired_process(*, document: Document) -> bool:
-    """Apply the rule "a requirement met only by expired evidence is not met": every requirement status that is
-    `met` with this document as its evidence falls to `not_met`, with a note; then announce the expiry once.
+def evidence_expired_process(*, today: datetime.date) -> int:
+    """Apply the rule "a requirement met only by expired evidence is not met" (issue 5's
+    apps.risk.services.requirement_statuses_sweep, which also lapses expired exceptions), then announce each expired
+    document once, naming the requirements it no longer proves. One transaction: the fall and its notice go together.
 
-    Returns whether a new event was emitted. The rule lives here because no service of the risk app implements it
-    yet (issue 5 may take it over).
+    Announced: documents a requirement relied on, and documents that expired within the last 30 days and were not
+    replaced by a later one of the same kind. Returns how many new events were emitted.
     """
-    downgraded = []
-    statuses = VendorRequirement.objects.select_for_update().select_related("requirement")
-    for status in statuses.filter(evidence=document, status=RequirementStatus.MET):
-        status.status = RequirementStatus.NOT_MET
-        status.note = f"{status.note}\nEvidence “{document.title}” expired on {document.expires_on}.".strip()
-        status.save(update_fields=["status", "note", "updated_at"])
-        downgraded.append(status.requirement.code)
-    fell = f" Requirements no longer met: {', '.join(downgraded)}." if downgraded else ""
-    event = event_emit(
-        kind=EventKind.EVIDENCE_EXPIRED,
-        subject_type="document",
-        subject_id=document.pk,
-        payload=_vendor_payload(
-            document.vendor,
-            title=f"{document.title} of {document.vendor} has expired",
-            summary=f"“{document.title}” of {document.vendor} expired on {document.expires_on}.{fell}",
-            document_id=document.pk,
-            document_kind=document.kind,
-            expires_on=document.expires_on,
-            requirements_not_met=downgraded,
-        ),
-        dedupe_key=f"evidence-expired:{document.pk}:{document.expires_on}",
+    relied_on = defaultdict(list)
+    met_on_expired = VendorRequirement.objects.filter(status=RequirementStatus.MET, evidence__expires_on__lt=today)
+    for document_id, code in met_on_expired.values_list("evidence_id", "requirement__code").order_by(
+        "requirement__code"
+    ):
+        relied_on[document_id].append(code)
+    requirement_statuses_sweep(today=today)
+
+    expired = (
+        _documents_with_successor()
+        .filter(expires_on__lt=today)
+        .exclude(vendor__status=VendorStatus.TERMINATED)
+        .filter(
+            Q(pk__in=list(relied_on))
+            | Q(expires_on__gte=today - datetime.timedelta(days=EVIDENCE_EXPIRED_LOOKBACK_DAYS), replaced=False)
+        )
     )
-    return event is not None
+    emitted = 0
+    for document in expired:
+        codes = relied_on.get(document.pk, [])
+        fell = f" Requirements no longer met: {', '.join(codes)}." if codes else ""
+        event = event_emit(
+            kind=EventKind.EVIDENCE_EXPIRED,
+            subject_type="document",
+            subject_id=document.pk,
+            payload=_vendor_payload(
+                document.vendor,
+                title=f"{document.title} of {document.vendor} has expired",
+                summary=f"“{document.title}” of {document.vendor} expired on {document.expires_on}.{fell}",
+                document_id=document.pk,
+                document_kind=document.kind,
+                expires_on=document.expires_on,
+                requirements_not_met=codes,
+            ),
+            dedupe_key=f"evidence-expired:{document.pk}:{document.expires_on}",
+        )
+        emitted += event is not None
+    return emitted
 
 
 def contracts_check(*, today: datetime.date | None = None) -> int:
@@ -236,37 +241,23 @@ def contracts_check(*, today: datetime.date | None = None) -> int:
     return emitted
 
 
-def _notification_deadline_hours(incident):
-    """The vendor's contractual breach-notification window, or GDPR's 72 h when no contract states one."""
-    clause = (
-        Contract.objects.filter(vendor_id=incident.vendor_id, breach_notification_hours__isnull=False)
-        .order_by("-starts_on")
-        .values_list("breach_notification_hours", "reference")
-        .first()
-    )
-    return clause if clause else (DEFAULT_NOTIFICATION_HOURS, None)
-
-
 def incident_delays_check(*, now: datetime.datetime | None = None) -> int:
-    """Open incidents where the vendor told us later than its clause allows, or has still not told us past it.
-    Each incident is announced once.
+    """Open incidents whose vendor told us later than its contract's breach-notification clause allows, or has
+    still not told us past it (issue 4's apps.incidents.delays decides). Each incident is announced once.
     """
     now = now or timezone.now()
     emitted = 0
     incidents = (
         Incident.objects.select_related("vendor")
+        .prefetch_related("vendor__contracts")
         .exclude(status=IncidentStatus.CLOSED)
         .filter(vendor_detected_at__isnull=False)
-        .filter(Q(vendor_notified_at__isnull=True) | Q(vendor_notified_at__gt=F("vendor_detected_at")))
     )
     for incident in incidents:
-        hours, reference = _notification_deadline_hours(incident)
-        told_at = incident.vendor_notified_at or now
-        delay_hours = round((told_at - incident.vendor_detected_at).total_seconds() / 3600, 1)
-        if delay_hours <= hours:
+        delays = notification_delays(incident, now=now)
+        if not delays.contract_breached:
             continue
-        basis = f"contract {reference}" if reference else "GDPR's 72 hours (no contract clause)"
-        told = "told us" if incident.vendor_notified_at else "has still not told us"
+        told = "has still not told us" if delays.still_waiting else "told us"
         event = event_emit(
             kind=EventKind.INCIDENT_NOTIFICATION_LATE,
             subject_type="incident",
@@ -274,12 +265,15 @@ def incident_delays_check(*, now: datetime.datetime | None = None) -> int:
             payload=_vendor_payload(
                 incident.vendor,
                 title=f"{incident.vendor} was late to notify incident {incident.slug}",
-                summary=f"{incident.vendor} {told} after {delay_hours} h; {basis} allows {hours} h.",
+                summary=(
+                    f"{incident.vendor} {told} {delays.delay_hours} h after detecting the breach; its contract "
+                    f"{delays.contract_reference} allows {delays.contract_clause_hours} h."
+                ),
                 incident=incident.slug,
-                delay_hours=delay_hours,
-                allowed_hours=hours,
-                basis=reference or "gdpr-72h",
-                still_waiting=incident.vendor_notified_at is None,
+                delay_hours=delays.delay_hours,
+                allowed_hours=delays.contract_clause_hours,
+                contract=delays.contract_reference,
+                still_waiting=delays.still_waiting,
             ),
             dedupe_key=f"incident-notification-late:{incident.pk}",
         )

@@ -62,12 +62,11 @@ def test_expired_evidence_makes_the_requirement_it_proves_not_met(reviewer):
     document(vendor, -200, kind="iso27001")  # long gone and proving nothing: not news
     met = VendorRequirementFactory(vendor=vendor, status="met", evidence=expired)
     relied = VendorRequirementFactory(vendor=vendor, status="met", evidence=long_expired_but_relied_on)
-    excepted = VendorRequirementFactory(vendor=vendor, status="exception", evidence=expired)
 
     assert evidence_check(today=TODAY) == 2
     statuses = dict(VendorRequirement.objects.values_list("pk", "status"))
-    assert statuses == {met.pk: "not_met", relied.pk: "not_met", excepted.pk: "exception"}
-    assert "expired on" in VendorRequirement.objects.get(pk=met.pk).note
+    assert statuses == {met.pk: "not_met", relied.pk: "not_met"}
+    assert "Lapsed on 2026-06-01: was met." in VendorRequirement.objects.get(pk=met.pk).note
     event = NotificationEvent.objects.get(dedupe_key=f"evidence-expired:{expired.pk}:{expired.expires_on}")
     assert event.payload["requirements_not_met"] == [met.requirement.code]
     assert keys() == {
