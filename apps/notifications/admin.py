@@ -88,7 +88,7 @@ class WebhookDeliveryAdmin(ReadOnlyLogAdmin):
     def has_redeliver_permission(self, request):
         return request.user.has_perm("notifications.change_webhookdelivery")
 
-    @admin.action(description="Send the selected failed deliveries again", permissions=["redeliver"])
+    @admin.action(description="Send the selected failed or retrying deliveries again", permissions=["redeliver"])
     def redeliver(self, request, queryset):
         sent = 0
         for delivery in queryset:
@@ -97,7 +97,7 @@ class WebhookDeliveryAdmin(ReadOnlyLogAdmin):
                 sent += 1
             except ValidationError:
                 continue
-        self.message_user(request, f"{sent} failed deliveries queued again; others were left alone.")
+        self.message_user(request, f"{sent} deliveries queued again; succeeded ones were left alone.")
 
 
 @admin.register(EmailNotification)

@@ -10,7 +10,6 @@ import smtplib
 import time
 import urllib.error
 import urllib.request
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -47,7 +46,9 @@ def _event_kinds_check(event_kinds):
 
 
 @transaction.atomic
-def webhook_endpoint_create(*, name: str, url: str, event_kinds: list[str] | None = None) -> tuple:
+def webhook_endpoint_create(
+    *, name: str, url: str, event_kinds: list[str] | None = None, is_active: bool = True
+) -> tuple:
     """Create an endpoint with a fresh secret. Returns (endpoint, secret): the only time the secret is shown.
 
     Raises ValidationError naming `url` (not http/https), `event_kinds` (unknown kind) or `name` (taken).
@@ -57,7 +58,9 @@ def webhook_endpoint_create(*, name: str, url: str, event_kinds: list[str] | Non
     if WebhookEndpoint.objects.filter(name=name).exists():
         raise ValidationError({"name": "An endpoint with this name exists."})
     secret = signing.secret_generate()
-    endpoint = WebhookEndpoint.objects.create(name=name, url=url, event_kinds=list(event_kinds or []), secret=secret)
+    endpoint = WebhookEndpoint.objects.create(
+        name=name, url=url, event_kinds=list(event_kinds or []), is_active=is_active, secret=secret
+    )
     return endpoint, secret
 
 
@@ -67,6 +70,12 @@ def webhook_endpoint_secret_rotate(*, endpoint: WebhookEndpoint) -> str:
     endpoint.secret = signing.secret_generate()
     endpoint.save(update_fields=["secret", "updated_at"])
     return endpoint.secret
+
+
+def _enqueue_on_commit(task, object_id):
+    # robust: the change that caused the event is committed; a broker that is down (or, without a broker, a receiver
+    # failing an eager task) is logged and must not turn that committed change into an error for the user.
+    transaction.on_commit(lambda: task.delay(object_id), robust=True)
 
 
 @transaction.atomic
@@ -92,9 +101,9 @@ def event_emit(*, kind: str, subject_type: str, subject_id, payload: dict, dedup
 
     # bulk_create returns primary keys on PostgreSQL and SQLite (RETURNING).
     for email in emails:
-        transaction.on_commit(partial(send_email.delay, email.pk))
+        _enqueue_on_commit(send_email, email.pk)
     for delivery in deliveries:
-        transaction.on_commit(partial(deliver_webhook.delay, delivery.pk))
+        _enqueue_on_commit(deliver_webhook, delivery.pk)
     return event
 
 
@@ -213,14 +222,16 @@ def webhook_deliver(*, delivery_id: int, final_attempt: bool = True) -> WebhookD
 
 @transaction.atomic
 def webhook_delivery_redeliver(*, delivery: WebhookDelivery) -> None:
-    """Send a failed delivery again (an admin action, e.g. after the receiver was fixed). Enqueued on commit.
+    """Send a failed or retrying delivery again (an admin action, e.g. after the receiver was fixed; without a
+    broker a failed attempt cannot be retried later by itself). Enqueued on commit. Sending twice is harmless:
+    the row lock and status check in webhook_deliver let only one attempt succeed.
 
-    Raises ValidationError naming `status` when the delivery has not failed.
+    Raises ValidationError naming `status` when the delivery succeeded already.
     """
-    if delivery.status != DeliveryStatus.FAILED:
-        raise ValidationError({"status": "Only a failed delivery can be sent again."})
+    if delivery.status == DeliveryStatus.SUCCEEDED:
+        raise ValidationError({"status": "This delivery succeeded; it is not sent again."})
     delivery.status = DeliveryStatus.PENDING
     delivery.save(update_fields=["status", "updated_at"])
     from .tasks import deliver_webhook
 
-    transaction.on_commit(partial(deliver_webhook.delay, delivery.pk))
+    _enqueue_on_commit(deliver_webhook, delivery.pk)

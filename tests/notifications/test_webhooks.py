@@ -164,3 +164,24 @@ def test_a_rotated_secret_signs_the_next_deliveries(
     header = request.headers[signing.SIGNATURE_HEADER]
     assert signing.signature_is_valid(secret=new_secret, body=request.body, header=header)
     assert not signing.signature_is_valid(secret=old_secret, body=request.body, header=header)
+
+
+def test_without_a_broker_a_receiver_that_is_down_does_not_fail_the_change_that_caused_the_event(
+    db, django_capture_on_commit_callbacks
+):
+    webhook_endpoint_create(name="down", url="http://127.0.0.1:9/nobody-listens")
+    with django_capture_on_commit_callbacks(execute=True):
+        event = emit_incident()  # eager tasks propagate errors, yet the committed change stands
+    assert event.pk is not None
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.RETRYING, 1)
+
+
+def test_the_demo_endpoint_exists_once_and_sends_nothing(db):
+    from apps.notifications import demo
+
+    demo.setup()
+    demo.setup()
+    endpoint = WebhookEndpoint.objects.get()
+    assert (endpoint.name, endpoint.is_active) == ("local-dashboard", False)
+    assert not endpoint.wants(EventKind.INCIDENT_RECORDED)
