@@ -1,5 +1,6 @@
-"""Sent with kwargs: intake_request."""
+"""Domain signals of intake. Sent by services inside their transaction; receivers that enqueue work use on_commit."""
 
-from django.dispatch import Signal
+import django.dispatch
 
-intake_submitted = Signal()
+# Sent with intake_request= once a request is submitted and the vendor, flows and review exist.
+intake_submitted = django.dispatch.Signal()

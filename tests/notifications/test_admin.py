@@ -5,7 +5,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from apps.notifications.choices import DeliveryStatus, EventKind
-from apps.notifications.models import NotificationEvent, WebhookDelivery, WebhookEndpoint
+from apps.notifications.models import EmailNotification, NotificationEvent, WebhookDelivery, WebhookEndpoint
 from apps.notifications.services import webhook_endpoint_create
 
 
@@ -23,17 +23,31 @@ def reviewer_client(client, reviewer):
     return client
 
 
-def test_the_delivery_log_runs_constant_queries(reviewer_client, django_assert_max_num_queries):
-    url = reverse("admin:notifications_webhookdelivery_changelist")
-    endpoint, _ = webhook_endpoint_create(name="dashboard", url="https://dash.example.com/h")
-    deliveries(2, endpoint)
-    with django_assert_max_num_queries(12) as small:
+def logs(count, endpoint, status=DeliveryStatus.FAILED):
+    deliveries(count, endpoint, status)
+    for delivery in WebhookDelivery.objects.filter(endpoint=endpoint):
+        EmailNotification.objects.create(event=delivery.event, recipient="reviewer@example.com", status=status)
+
+
+@pytest.mark.parametrize("model", ["webhookendpoint", "notificationevent", "webhookdelivery", "emailnotification"])
+def test_the_changelists_run_constant_queries(reviewer_client, model, django_assert_max_num_queries):
+    url = reverse(f"admin:notifications_{model}_changelist")
+    logs(2, webhook_endpoint_create(name="dashboard", url="https://dash.example.com/h")[0])
+    with django_assert_max_num_queries(15) as small:
         assert reviewer_client.get(url).status_code == 200
-    deliveries(40, webhook_endpoint_create(name="siem", url="https://siem.example.com/h")[0])
+    for n in range(5):
+        logs(8, webhook_endpoint_create(name=f"siem-{n}", url="https://siem.example.com/h")[0])
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = reviewer_client.get(url)
     assert response.status_code == 200
-    assert b"503" in response.content
+
+
+def test_the_delivery_log_shows_status_attempts_and_errors(reviewer_client):
+    deliveries(1, webhook_endpoint_create(name="dashboard", url="https://dash.example.com/h")[0])
+    WebhookDelivery.objects.update(last_error="HTTP 503 Service Unavailable", last_duration_ms=123)
+    content = reviewer_client.get(reverse("admin:notifications_webhookdelivery_changelist")).content.decode()
+    for shown in ("Failed", "503", "HTTP 503 Service Unavailable", "123", "dashboard", "Incident recorded"):
+        assert shown in content
 
 
 def test_the_secret_is_shown_once_when_an_endpoint_is_added(reviewer_client):
