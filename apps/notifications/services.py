@@ -5,6 +5,7 @@ marked done in the same transaction, so a task run twice sends nothing twice; a 
 the row back and the redelivered task sends again (receivers deduplicate on the event id header).
 """
 
+import datetime
 import json
 import smtplib
 import time
@@ -218,6 +219,27 @@ def webhook_deliver(*, delivery_id: int, final_attempt: bool = True) -> WebhookD
     if delivery.status == DeliveryStatus.RETRYING:
         raise TransientDeliveryError(delivery.last_error)
     return delivery
+
+
+STALE_AFTER = datetime.timedelta(hours=2)
+
+
+def deliveries_requeue_stale(*, now: datetime.datetime | None = None) -> int:
+    """Enqueue again the emails and webhooks still pending or retrying 2 hours after their last change: their task
+    was lost (the broker was down when the event committed, or a retry never came back). Longer than the longest
+    retry countdown, so a live retry is rarely doubled, and a doubled one sends nothing twice. Returns how many.
+    """
+    from .tasks import deliver_webhook, send_email
+
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    waiting = {"status__in": (DeliveryStatus.PENDING, DeliveryStatus.RETRYING), "updated_at__lt": cutoff}
+    email_ids = list(EmailNotification.objects.filter(**waiting).values_list("pk", flat=True))
+    delivery_ids = list(WebhookDelivery.objects.filter(**waiting).values_list("pk", flat=True))
+    for email_id in email_ids:
+        send_email.delay(email_id)
+    for delivery_id in delivery_ids:
+        deliver_webhook.delay(delivery_id)
+    return len(email_ids) + len(delivery_ids)
 
 
 @transaction.atomic

@@ -26,3 +26,9 @@ def deliver_webhook(self, delivery_id):
 @shared_task(bind=True, name="notifications.send_email", **RETRY_POLICY)
 def send_email(self, email_id):
     services.email_send(email_id=email_id, final_attempt=self.request.retries >= self.max_retries)
+
+
+@shared_task(name="notifications.requeue_stale", **RETRY_POLICY)
+def requeue_stale():
+    """Periodic: sends whose task was lost are enqueued again (see services.deliveries_requeue_stale)."""
+    return services.deliveries_requeue_stale()

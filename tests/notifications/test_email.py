@@ -77,3 +77,29 @@ def test_an_owner_without_email_is_skipped(db, reviewer, owner_email, django_cap
         emit()
     expected = {"reviewer@example.com"} | ({owner_email} if owner_email else set())
     assert {m.to[0] for m in mail.outbox} == expected
+
+
+def test_sends_whose_task_was_lost_are_requeued_once(reviewer, webhook_receiver, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.notifications.models import WebhookDelivery
+    from apps.notifications.services import deliveries_requeue_stale, webhook_endpoint_create
+    from apps.notifications.tasks import requeue_stale
+
+    webhook_endpoint_create(name="dashboard", url=webhook_receiver.url)
+    with django_capture_on_commit_callbacks(execute=False):  # the broker was down: the enqueue never happened
+        emit()
+    assert (mail.outbox, webhook_receiver.requests) == ([], [])
+    assert deliveries_requeue_stale() == 0, "fresh rows may still have their task on the way"
+
+    three_hours_ago = timezone.now() - datetime.timedelta(hours=3)
+    EmailNotification.objects.update(updated_at=three_hours_ago)
+    WebhookDelivery.objects.update(updated_at=three_hours_ago)
+    requeue_stale.delay()
+    requeue_stale.delay()
+    assert len(mail.outbox) == 1
+    assert len(webhook_receiver.requests) == 1
+    assert EmailNotification.objects.get().status == DeliveryStatus.SUCCEEDED
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.SUCCEEDED
