@@ -79,6 +79,11 @@ def _enqueue_on_commit(task, object_id):
     transaction.on_commit(lambda: task.delay(object_id), robust=True)
 
 
+# Intake tells the reviewers itself, with the request's answers (apps.intake.tasks): webhooks only here,
+# so nobody gets the same news twice.
+KINDS_EMAILED_ELSEWHERE = frozenset({EventKind.INTAKE_SUBMITTED})
+
+
 @transaction.atomic
 def event_emit(*, kind: str, subject_type: str, subject_id, payload: dict, dedupe_key: str):
     """Record an event once and, when the transaction commits, send its emails and webhooks.
@@ -92,8 +97,9 @@ def event_emit(*, kind: str, subject_type: str, subject_id, payload: dict, dedup
     )
     if not created:
         return None
+    recipients = [] if kind in KINDS_EMAILED_ELSEWHERE else event_recipients(payload=payload)
     emails = EmailNotification.objects.bulk_create(
-        EmailNotification(event=event, recipient=email) for email in event_recipients(payload=payload)
+        EmailNotification(event=event, recipient=email) for email in recipients
     )
     deliveries = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(event=event, endpoint=endpoint) for endpoint in endpoints_for_kind(kind=kind)
