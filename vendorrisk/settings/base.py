@@ -191,6 +191,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `severity` field: name each choice set once, after its class.
+    "ENUM_NAME_OVERRIDES": {
+        "VendorStatusEnum": "apps.vendors.choices.VendorStatus",
+        "TierEnum": "apps.vendors.choices.Tier",
+        "IncidentStatusEnum": "apps.incidents.choices.IncidentStatus",
+        "SeverityEnum": "apps.incidents.choices.Severity",
+        "ExposureStatusEnum": "apps.incidents.choices.ExposureStatus",
+        "RequirementStatusEnum": "apps.risk.choices.RequirementStatus",
+        "ReviewStateEnum": "apps.reviews.choices.ReviewState",
+        "FindingStatusEnum": "apps.reviews.choices.FindingStatus",
+    },
 }
 
 # --- Celery: with no broker configured, tasks run eagerly in process (the embedded default for `make run`).
