@@ -8,14 +8,13 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
-    ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
     Q,
     Subquery,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce, Least, TruncDate
@@ -127,19 +126,38 @@ def open_incidents_by_severity():
     return {severity: counts.get(severity, 0) for severity in Severity.values}
 
 
+class PlusHours(Func):
+    """datetime + N hours, N an integer column. Django's F() * timedelta is not supported by SQLite."""
+
+    arity = 2
+    output_field = DateTimeField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "(%(expressions)s))"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=" + make_interval(hours => ")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django keeps SQLite datetimes as UTC text, which datetime() reads and writes in the same form.
+        return self.as_sql(
+            compiler, connection, template="datetime(%(expressions)s || ' hours')", arg_joiner=", '+' || "
+        )
+
+
 def _clause_in_force():
     """The breach clause (hours) of the contract in force at detection, else of the latest contract.
 
-    The same choice as apps.incidents.delays.contract_at_detection, done in the database.
+    The same choice as apps.incidents.delays.contract_at_detection, done in the database. The outer
+    queryset must annotate `detected_on` (the UTC date of vendor_detected_at).
     """
-    detected_on = TruncDate(OuterRef("vendor_detected_at"), tzinfo=datetime.UTC)
-    in_force = Q(starts_on__lte=detected_on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=detected_on))
-    contracts = (
-        Contract.objects.filter(vendor=OuterRef("vendor"))
-        .annotate(in_force=Case(When(in_force, then=Value(1)), default=Value(0), output_field=IntegerField()))
-        .order_by("-in_force", "-starts_on")
+    detected_on = OuterRef("detected_on")
+    contracts = Contract.objects.filter(vendor=OuterRef("vendor")).order_by("-starts_on")
+    in_force = contracts.filter(Q(starts_on__lte=detected_on), Q(ends_on__isnull=True) | Q(ends_on__gte=detected_on))
+    hours = "breach_notification_hours"
+    return Case(
+        When(Exists(in_force), then=Subquery(in_force.values(hours)[:1])),
+        default=Subquery(contracts.values(hours)[:1]),
+        output_field=IntegerField(),
     )
-    return Subquery(contracts.values("breach_notification_hours")[:1])
 
 
 def late_breach_notifications(now: datetime.datetime | None = None):
@@ -149,9 +167,9 @@ def late_breach_notifications(now: datetime.datetime | None = None):
     silent on breach notification gives no verdict. Filtered in the database; delays shown as issue 4 computes them.
     """
     now = now or timezone.now()
-    hour = Value(datetime.timedelta(hours=1))
     incidents = (
         Incident.objects.filter(vendor_detected_at__isnull=False)
+        .annotate(detected_on=TruncDate("vendor_detected_at", tzinfo=datetime.UTC))
         .annotate(
             clause_hours=_clause_in_force(),
             told_at=Least(
@@ -160,9 +178,7 @@ def late_breach_notifications(now: datetime.datetime | None = None):
             ),
         )
         .filter(clause_hours__isnull=False)
-        .annotate(
-            deadline=ExpressionWrapper(F("vendor_detected_at") + F("clause_hours") * hour, output_field=DateTimeField())
-        )
+        .annotate(deadline=PlusHours("vendor_detected_at", "clause_hours"))
         .filter(Q(told_at__gt=F("deadline")) | Q(told_at__isnull=True, deadline__lt=now))
         .select_related("vendor")
         .prefetch_related("vendor__contracts")

@@ -43,7 +43,7 @@ class IncidentClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IncidentClaim
-        fields = ("id", "source", "kind", "category", "exposure_status", "subject", "value", "statement")
+        fields = ("key", "source", "kind", "category", "exposure_status", "subject", "value", "statement")
         read_only_fields = fields
 
 
@@ -55,6 +55,7 @@ class TimelineEventSerializer(serializers.ModelSerializer):
         model = TimelineEvent
         fields = (
             "id",
+            "key",
             "occurred_at",
             "occurred_on_precision",
             "kind",
@@ -72,7 +73,7 @@ class ResponseActionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ResponseAction
-        fields = ("id", "kind", "description", "owner", "due_on", "done_at")
+        fields = ("key", "kind", "description", "owner", "due_on", "done_at")
         read_only_fields = fields
 
 
@@ -81,7 +82,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Recommendation
-        fields = ("position", "text", "source")
+        fields = ("key", "position", "text", "source")
         read_only_fields = fields
 
 
