@@ -31,13 +31,9 @@ class TokenExchangeView(APIView):
     def post(self, request):
         credentials = TokenRequestSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
-        # The Django request (not DRF's wrapper) carries what django-axes needs to count and refuse attempts.
+        # The Django request (not DRF's wrapper) carries what django-axes needs to count and refuse attempts;
+        # once locked out, its middleware answers 429 whatever the password.
         user = authenticate(request=request._request, **credentials.validated_data)
-        if getattr(request._request, "axes_locked_out", False):
-            return Response(
-                {"detail": "Too many failed attempts: this account is locked for a while."},
-                status=status.HTTP_403_FORBIDDEN,
-            )
         if user is None or not user.is_active:
             return Response(
                 {"non_field_errors": ["Unable to log in with these credentials."]},
