@@ -184,7 +184,7 @@ class IncidentExposure(TimeStampedModel):
     )
     status = models.CharField(_("status"), max_length=12, choices=ExposureStatus.choices)
     source = models.ForeignKey(
-        IncidentSource, verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        IncidentSource, verbose_name=_("source"), on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
     )
     override_reason = models.TextField(
         _("override reason"),
@@ -320,10 +320,10 @@ class TimelineEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=TimelineEventKind.choices)
     description = models.TextField(_("description"))
     source = models.ForeignKey(
-        IncidentSource, verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        IncidentSource, verbose_name=_("source"), on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
     )
     corrects = models.ForeignKey(
-        "self", verbose_name=_("corrects"), on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+        "self", verbose_name=_("corrects"), on_delete=models.RESTRICT, null=True, blank=True, related_name="corrections"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
@@ -419,7 +419,7 @@ class Recommendation(TimeStampedModel):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.TextField(_("text"))
     source = models.ForeignKey(
-        IncidentSource, verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        IncidentSource, verbose_name=_("source"), on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
     )
 
     objects = IncidentChildManager()

@@ -140,6 +140,32 @@ def claim_conflicts(*, incident) -> list[dict]:
     return conflicts
 
 
+def unsupported_claims(*, incident) -> list[dict]:
+    """Claims of low-reliability sources that no other source confirms or contradicts. One query.
+
+    Not conflicts, but a reviewer should not take them as facts (e.g. a press article's "end-to-end encryption").
+    """
+    claims = IncidentClaim.objects.filter(incident=incident).select_related("source", "category")
+    by_topic = defaultdict(list)
+    for claim in claims:
+        by_topic[_claim_topic(claim)].append(claim)
+    return [
+        {
+            "kind": claim.kind,
+            "category": category_summary(claim.category),
+            "subject": claim.subject,
+            "claim": claim.statement,
+            "claim_key": claim.key,
+            "value": claim.exposure_status or claim.value,
+            "source": source_summary(claim.source),
+        }
+        for topic_claims in by_topic.values()
+        if len({c.source_id for c in topic_claims}) == 1
+        for claim in topic_claims
+        if claim.source.reliability == Reliability.LOW
+    ]
+
+
 def scope_snapshot(*, incident) -> dict:
     """The incident's scope as it stands: category codes by exposure status, subjects, systems, flows."""
     exposures = {status.value: [] for status in EXPOSURE_STATUS_ORDER}

@@ -68,8 +68,6 @@ def incident_record(
     Raises ValidationError (per field) on a bad severity or status, times before the vendor's detection,
     flows that do not go to this vendor, or a slug already taken.
     """
-    flows, systems = list(affected_flows), list(affected_systems)
-    _check_flows_and_systems(vendor=vendor, flows=flows, systems=systems)
     if not slug:
         detected = vendor_detected_at or timezone.now()
         slug = _unique_slug(f"{vendor.slug}-{detected:%Y-%m}")
@@ -88,8 +86,24 @@ def incident_record(
         data_subjects=list(data_subjects),
         estimated_affected_records=estimated_affected_records,
         breach_location=breach_location,
-        recorded_by=recorded_by,
     )
+    return incident_save_new(
+        incident=incident, affected_systems=affected_systems, affected_flows=affected_flows, recorded_by=recorded_by
+    )
+
+
+@transaction.atomic
+def incident_save_new(
+    *, incident: Incident, affected_systems: Iterable[System], affected_flows: Iterable[DataFlow], recorded_by
+) -> Incident:
+    """Validate and save an incident built but not yet saved (the admin's add form builds one), then send
+    `incident_recorded`. Systems default to the sources of the affected flows.
+
+    Raises ValidationError as incident_record does.
+    """
+    flows, systems = list(affected_flows), list(affected_systems)
+    _check_flows_and_systems(vendor=incident.vendor, flows=flows, systems=systems)
+    incident.recorded_by = recorded_by
     incident.full_clean()
     incident.save()
     incident.affected_flows.set(flows)
