@@ -52,7 +52,11 @@ class FlowCategoryFormSet(forms.BaseInlineFormSet):
     """Refuses, with one message per problem, a category listed twice or shared under a not-shared parent."""
 
     def clean(self):
+        # Before the generic unique check of super().clean(), whose "duplicate data" message says less.
+        self.refuse_contradictions()
         super().clean()
+
+    def refuse_contradictions(self):
         answers = {}
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)

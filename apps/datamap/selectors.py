@@ -53,8 +53,8 @@ def vendors_receiving(
     """Vendors that receive a category (or one of its descendants) through a SHARED row of a flow.
 
     Each vendor carries `receiving_flows`: the matching flows, with `system` and `service` loaded and
-    `matching_categories` (the SHARED DataFlowCategory rows that matched, with their category). Three
-    queries whatever the number of vendors. Raises ValidationError for an unknown category code.
+    `matching_categories` (the SHARED DataFlowCategory rows that matched, with their category). Four queries
+    whatever the number of vendors (category, vendors, flows, rows). Raises ValidationError for an unknown code.
     """
     category = category_get(code=category_code)
     subtree = category_subtree(category=category, include_descendants=include_descendants)

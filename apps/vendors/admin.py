@@ -1,6 +1,8 @@
 """Admin of the vendor register: what a security reviewer keeps up to date every day."""
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -82,6 +84,8 @@ class VendorAdmin(SimpleHistoryAdmin):
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
     inlines = [VendorServiceInline, ContractInline, DocumentInline, ContactInline, SubprocessorInline]
+    # A website typed without a scheme is a vendor's https site, not a plain-http one.
+    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return vendor_register_list(queryset=super().get_queryset(request))
