@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("apps.api.urls")),
+    path("intake/", include("apps.intake.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Our own page: drf-spectacular's Swagger view inlines its start-up script, which the CSP blocks.
     path("api/docs/", swagger_ui, name="swagger-ui"),
