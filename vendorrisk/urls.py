@@ -11,6 +11,7 @@ admin.site.index_title = "Vendor risk register"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/reports/", include("apps.reports.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("apps.api.urls")),

@@ -12,9 +12,10 @@ from collections import OrderedDict
 
 from apps.datamap.choices import Sharing
 from apps.incidents.choices import ExposureStatus
+from apps.incidents.delays import notification_delays
+from apps.incidents.selectors import claim_conflicts
 
 from . import selectors
-from .delays import GDPR_NOTIFICATION_HOURS, notification_delays
 
 SCHEMA_VERSION = "1.0"
 EXPOSURE_KEYS = (
@@ -27,6 +28,11 @@ EXPOSURE_KEYS = (
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def _hours(value):
+    """384.0 → 384: whole hours read as integers in every format; fractions stay."""
+    return int(value) if value is not None and float(value).is_integer() else value
 
 
 def _category(category, *, with_sensitivity=True):
@@ -190,69 +196,18 @@ def build_dataflow_report(*, vendor):
     }
 
 
-def _conflicts(claims, exposures):
-    """Claims that a more reliable source contradicts, each with both sources.
-
-    A claim about a category is contradicted by a more reliable source's claim on the same category with
-    another status, or by the recorded exposure when its source is more reliable. A claim about anything
-    else (a date, the attacker, a recommendation) is contradicted by a more reliable claim on the same subject
-    with another value.
-    """
-    recorded = {exposure.category_id: exposure for exposure in exposures}
-    conflicts = []
-    for claim in claims:
-        rival = None
-        for other in claims:
-            if other.source_id == claim.source_id or other.source.reliability <= claim.source.reliability:
-                continue
-            if claim.category_id and other.category_id == claim.category_id:
-                if other.exposure_status and other.exposure_status != claim.exposure_status:
-                    rival = {**_source(other.source), "statement": other.statement}
-                    break
-            elif (
-                not claim.category_id
-                and claim.subject
-                and other.subject == claim.subject
-                and other.value != claim.value
-            ):
-                rival = {**_source(other.source), "statement": other.statement}
-                break
-        exposure = recorded.get(claim.category_id) if claim.category_id else None
-        if (
-            rival is None
-            and exposure is not None
-            and exposure.source is not None
-            and exposure.source.reliability > claim.source.reliability
-            and claim.exposure_status
-            and exposure.status != claim.exposure_status
-        ):
-            rival = {**_source(exposure.source), "statement": exposure.note or str(exposure.get_status_display())}
-        if rival is None:
-            continue
-        conflicts.append(
-            {
-                "category": _category(claim.category, with_sensitivity=False) if claim.category else None,
-                "subject": claim.subject or (claim.category.code if claim.category else claim.kind),
-                "claim": claim.statement,
-                "claimed_status": claim.exposure_status or claim.value,
-                "source": _source(claim.source),
-                "contradicted_by": rival,
-            }
-        )
-    return conflicts
-
-
 def _timeline(incident, events):
     if events:
         return [
             {
+                "key": event.key,
                 "occurred_at": _iso(event.occurred_at),
                 "precision": event.occurred_on_precision,
                 "kind": event.kind,
                 "kind_label": str(event.get_kind_display()),
                 "description": event.description,
                 "source": event.source.key if event.source else None,
-                "corrects": event.corrects_id,
+                "corrects": event.corrects.key if event.corrects else None,
             }
             for event in events
         ]
@@ -265,6 +220,7 @@ def _timeline(incident, events):
     ]
     return [
         {
+            "key": kind,
             "occurred_at": _iso(at),
             "precision": "day",
             "kind": kind,
@@ -278,13 +234,36 @@ def _timeline(incident, events):
     ]
 
 
+def _notification(delays):
+    """The vendor's clock against its contract clause, and ours against GDPR Art. 33 (apps.incidents.delays)."""
+    return {
+        "vendor_detected_at": _iso(delays.vendor_detected_at),
+        "vendor_notified_at": _iso(delays.vendor_notified_at),
+        "dataset_received_at": _iso(delays.dataset_received_at),
+        "told_at": _iso(delays.told_at),
+        "delay_hours": _hours(delays.delay_hours),
+        "still_waiting": delays.still_waiting,
+        "contract_reference": delays.contract_reference,
+        "contract_clause_hours": delays.contract_clause_hours,
+        "contract_breached": delays.contract_breached,
+        "gdpr_hours": delays.gdpr_limit_hours,
+        "vendor_delay_exceeds_gdpr_hours": None
+        if delays.delay_hours is None
+        else delays.delay_hours > delays.gdpr_limit_hours,
+        "we_became_aware_at": _iso(delays.aware_at),
+        "public_disclosure_at": _iso(delays.public_disclosure_at),
+        "disclosure_hours": _hours(delays.disclosure_hours),
+        "gdpr_breached": delays.gdpr_breached,
+    }
+
+
 def build_incident_report(*, incident):
     """The incident report: what was exposed (and by whose account), who is affected, how late we were told."""
     data = selectors.incident_report_data(incident=incident)
     incident = data["incident"]
     vendor = incident.vendor
     flows = data["flows"]
-    delays = notification_delays(incident=incident, contracts=data["contracts"])
+    delays = notification_delays(incident)
     return {
         "schema_version": SCHEMA_VERSION,
         "report": "incident",
@@ -304,14 +283,8 @@ def build_incident_report(*, incident):
         "data_subjects": sorted(set(incident.data_subjects).union(*(flow.data_subjects for flow in flows))),
         "exposure": _exposure_lists(data["exposures"], with_source=True),
         "sources": [{**_source(s), "language": s.language, "url": s.url} for s in data["sources"]],
-        "notification": {
-            **delays,
-            "gdpr_hours": GDPR_NOTIFICATION_HOURS,
-            "dataset_received_at": _iso(incident.dataset_received_at),
-            "we_became_aware_at": _iso(incident.we_became_aware_at),
-            "public_disclosure_at": _iso(incident.public_disclosure_at),
-        },
-        "conflicts": _conflicts(data["claims"], data["exposures"]),
+        "notification": _notification(delays),
+        "conflicts": claim_conflicts(incident=incident),
         "timeline": _timeline(incident, data["events"]),
         "actions": [
             {

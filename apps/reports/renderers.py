@@ -12,6 +12,8 @@ from base64 import b64encode
 
 from django.template.loader import render_to_string
 
+from apps.incidents.choices import ExposureStatus
+
 from .svg import dataflow_svg
 
 FORMATS = ("json", "md", "html", "csv")
@@ -149,6 +151,8 @@ def _cell(value):
 
 
 def _table(header, rows):
+    if not rows:
+        return ["None recorded."]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
     return lines
@@ -245,11 +249,14 @@ def _incident_md(report):
         "## Notification delay",
         "",
         f"- Vendor detected: {n['vendor_detected_at'] or 'unknown'}",
-        f"- Vendor told us: {n['vendor_notified_at'] or 'unknown'} (basis: {n['notified_basis']})",
+        f"- Vendor first told us: {n['vendor_notified_at'] or 'no recorded date'}",
+        f"- We received the data set: {n['dataset_received_at'] or 'not yet'}",
         f"- Delay: {_hours(n['delay_hours'])}",
         f"- Contract clause ({n['contract_reference']}): {_hours(n['contract_clause_hours'])} — "
         f"{_verdict(n['contract_breached'])}",
-        f"- GDPR benchmark: {n['gdpr_hours']} h — {_verdict(n['gdpr_exceeded'], 'exceeded')}",
+        f"- Against GDPR's {n['gdpr_hours']} h: {_verdict(n['vendor_delay_exceeds_gdpr_hours'], 'exceeded')}",
+        f"- Our public disclosure: {n['public_disclosure_at'] or 'not yet'}, {_hours(n['disclosure_hours'])} after we "
+        f"became aware — GDPR Art. 33: {_verdict(n['gdpr_breached'])}",
         "",
         "## Exposure by category",
         "",
@@ -267,8 +274,8 @@ def _incident_md(report):
             (
                 (c["category"] or {}).get("name") or c["subject"],
                 c["claim"],
-                f"{c['source']['key']} ({c['source']['reliability_label']})",
-                f"{c['contradicted_by']['key']} ({c['contradicted_by']['reliability_label']})",
+                f"{c['source']['key']} ({c['source']['reliability']})",
+                f"{c['contradicted_by']['source']['key']} ({c['contradicted_by']['source']['reliability']})",
                 c["contradicted_by"]["statement"],
             )
             for c in report["conflicts"]
@@ -312,4 +319,11 @@ def _html(report):
             vendor_name=report["vendor"]["name"], flows=report["flows"], subprocessors=[], title="Affected flows"
         )
         template = "reports/incident_report.html"
-    return render_to_string(template, {"report": report, "diagram": diagram, "style": REPORT_STYLE})
+    context = {"report": report, "diagram": diagram, "style": REPORT_STYLE}
+    if report["report"] == "incident":
+        context["exposure_rows"] = [
+            {**item, "status_label": str(ExposureStatus(status).label)}
+            for status, items in report["exposure"].items()
+            for item in items
+        ]
+    return render_to_string(template, context)

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 
 from apps.datamap.models import DataFlow, DataFlowCategory
-from apps.incidents.models import Incident, IncidentClaim, IncidentExposure
+from apps.incidents.models import Incident, IncidentExposure
 from apps.risk.models import TierChange
 from apps.vendors.models import Subprocessor, Vendor
 
@@ -59,21 +59,28 @@ def dataflow_report_data(*, vendor):
 
 def incident_report_data(*, incident):
     """Everything the incident report shows, keyed by section."""
-    incident = Incident.objects.select_related("vendor").get(pk=incident.pk)
+    # The vendor's contracts are prefetched for apps.incidents.delays, which reads vendor.contracts.all().
+    incident = Incident.objects.select_related("vendor").prefetch_related("vendor__contracts").get(pk=incident.pk)
     return {
         "incident": incident,
         "systems": list(incident.affected_systems.order_by("name")),
         "flows": list(_flows_with_categories().filter(incidents=incident).order_by("system__name", "code")),
         "exposures": list(incident.exposures.select_related("category", "source").order_by("status", "category__path")),
         "sources": list(incident.sources.order_by("-reliability", "key")),
-        "claims": list(
-            IncidentClaim.objects.filter(incident=incident)
-            .select_related("source", "category")
-            .order_by("source__reliability", "source__key", "id")
+        "events": list(
+            incident.timeline.select_related("source", "corrects").order_by("occurred_at", "recorded_at", "id")
         ),
-        "events": list(incident.timeline.select_related("source").order_by("occurred_at", "recorded_at", "id")),
         "actions": list(incident.actions.order_by("due_on", "id")),
         "recommendations": list(incident.recommendations.select_related("source").order_by("position", "id")),
         "amendments": list(incident.amendments.order_by("version")),
-        "contracts": list(incident.vendor.contracts.order_by("-starts_on")),
+    }
+
+
+def notice_data(*, incident):
+    """What the notice to affected users draws on: the incident, its exposures and its actions."""
+    incident = Incident.objects.select_related("vendor").get(pk=incident.pk)
+    return {
+        "incident": incident,
+        "exposures": list(incident.exposures.select_related("category").order_by("category__path")),
+        "actions": list(incident.actions.order_by("due_on", "id")),
     }
