@@ -60,7 +60,7 @@ class ReviewSerializer(StrictModelSerializer):
 
 
 class ReviewOpenSerializer(serializers.Serializer):
-    """POST /reviews/: open a review through apps.reviews.services.review_open."""
+    """POST /reviews/: open a review through apps.reviews.services.review_open, which checks the incident."""
 
     vendor = VendorRefField()
     kind = serializers.ChoiceField(choices=Review._meta.get_field("kind").choices)
@@ -68,19 +68,15 @@ class ReviewOpenSerializer(serializers.Serializer):
         slug_field="slug", queryset=Incident.objects.all(), required=False, allow_null=True
     )
 
-    def validate(self, attrs):
-        incident = attrs.get("incident")
-        if incident is not None and incident.vendor_id != attrs["vendor"].pk:
-            raise serializers.ValidationError({"incident": "This incident is not about this vendor."})
-        return attrs
-
 
 class TransitionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ApproveWithConditionsSerializer(TransitionSerializer):
-    conditions = serializers.CharField()
+    conditions = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Defaults to the review's own conditions."
+    )
 
 
 class ReviewTransitionSerializer(serializers.ModelSerializer):
