@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 from .auth import TokenExchangeView
 from .dashboard import DashboardView
 
-API_APPS = ("vendors", "datamap", "incidents", "risk", "reviews")
+API_APPS = ("vendors", "datamap", "incidents", "risk", "reviews", "intake")
 
 router = DefaultRouter()
 for app in API_APPS:

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.incidents.models import ResponseAction, ScopeAmendment, TimelineEvent
+from apps.intake.models import IntakeRequest
 from apps.reviews.models import ReviewTransition, RiskException
 from tests.factories.datamap import DataCategoryFactory, DataFlowFactory, SystemFactory
 from tests.factories.incidents import (
@@ -76,6 +77,9 @@ def add_vendor_with_everything(index, *, reviewer, contact, secret):
         approved_by=reviewer,
         expires_on=datetime.date(2026, 12, 31),
     )
+    intake = IntakeRequest.objects.create(requester=reviewer, vendor_name=f"Candidate {index}", existing_vendor=vendor)
+    intake.systems.add(system)
+    intake.categories.add(contact)
     return vendor
 
 

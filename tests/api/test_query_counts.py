@@ -18,6 +18,7 @@ LIST_ENDPOINTS = [
     "/api/v1/reviews/",
     "/api/v1/findings/",
     "/api/v1/exceptions/",
+    "/api/v1/intake-requests/",
     "/api/v1/vendors/vendor-0/tier-changes/",
     "/api/v1/dashboard/",
 ]

@@ -195,11 +195,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "VendorStatusEnum": "apps.vendors.choices.VendorStatus",
         "TierEnum": "apps.vendors.choices.Tier",
+        "VendorCategoryEnum": "apps.vendors.choices.VendorCategory",
         "IncidentStatusEnum": "apps.incidents.choices.IncidentStatus",
         "SeverityEnum": "apps.incidents.choices.Severity",
         "ExposureStatusEnum": "apps.incidents.choices.ExposureStatus",
         "RequirementStatusEnum": "apps.risk.choices.RequirementStatus",
         "ReviewStateEnum": "apps.reviews.choices.ReviewState",
+        "ReviewKindEnum": "apps.reviews.choices.ReviewKind",
         "FindingStatusEnum": "apps.reviews.choices.FindingStatus",
     },
 }
