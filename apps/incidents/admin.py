@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .choices import ExposureStatus
 from .delays import notification_delays
 from .models import (
     Incident,
@@ -17,7 +18,7 @@ from .models import (
     ScopeAmendment,
     TimelineEvent,
 )
-from .selectors import claim_conflicts, exposure_datamap_overrides, incident_list, unsupported_claims
+from .selectors import TIMELINE_ORDER, claim_conflicts, exposure_datamap_overrides, incident_list, unsupported_claims
 from .services import incident_save_new, timeline_append
 
 SOURCE_FIELDS = ("source", "corrects")
@@ -76,7 +77,9 @@ class TimelineInline(admin.TabularInline):
     verbose_name_plural = _("timeline (append-only)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source", "corrects", "recorded_by")
+        return (
+            super().get_queryset(request).select_related("source", "corrects", "recorded_by").order_by(*TIMELINE_ORDER)
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -135,6 +138,15 @@ class AmendmentInline(admin.StackedInline):
 
 def _hours(value):
     return "unknown" if value is None else f"{value:g} h"
+
+
+def _display_value(value):
+    """Exposure statuses read as words ("not exposed"), other claim values as the source put them."""
+    return ExposureStatus(value).label if value in ExposureStatus.values else value
+
+
+def _when(moment, missing="unknown"):
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else missing
 
 
 def _verdict(breached):
@@ -211,10 +223,10 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def notification_panel(self, incident):
         delays = notification_delays(incident)
         rows = (
-            (_("Vendor detected"), delays.vendor_detected_at or "unknown"),
-            (_("Vendor told us"), delays.vendor_notified_at or "unknown"),
-            (_("Data set received"), delays.dataset_received_at or "unknown"),
-            (_("We were told (earliest)"), delays.told_at or "not yet"),
+            (_("Vendor detected"), _when(delays.vendor_detected_at)),
+            (_("Vendor told us"), _when(delays.vendor_notified_at)),
+            (_("Data set received"), _when(delays.dataset_received_at)),
+            (_("We were told (earliest)"), _when(delays.told_at, "not yet")),
             (_("Vendor → us"), _hours(delays.delay_hours)),
             (
                 _("Contract clause"),
@@ -237,9 +249,13 @@ class IncidentAdmin(SimpleHistoryAdmin):
         rows = (
             (
                 conflict["category"]["name"] if conflict["category"] else conflict["subject"],
+                _display_value(conflict["value"]),
+                _display_value(conflict["contradicted_by"]["value"]),
                 conflict["claim"],
+                conflict["source"]["key"],
                 conflict["source"]["title"],
                 conflict["source"]["reliability"],
+                conflict["contradicted_by"]["source"]["key"],
                 conflict["contradicted_by"]["source"]["title"],
                 conflict["contradicted_by"]["source"]["reliability"],
                 conflict["contradicted_by"]["statement"],
@@ -249,12 +265,15 @@ class IncidentAdmin(SimpleHistoryAdmin):
         return format_html(
             '<table class="incident-conflicts"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
             "<tbody>{}</tbody></table>",
-            _("About"),
+            _("About (claimed ≠ reference)"),
             _("Claim (source, reliability)"),
             _("Contradicted by"),
             _("Its statement"),
             format_html_join(
-                "", "<tr><td>{}</td><td>{} <em>({}, {})</em></td><td>{} <em>({})</em></td><td>{}</td></tr>", rows
+                "",
+                "<tr><td><strong>{}</strong><br>{} ≠ {}</td><td>{}<br><em>{} · {} ({})</em></td>"
+                "<td><em>{} · {} ({})</em></td><td>{}</td></tr>",
+                rows,
             ),
         )
 

@@ -17,6 +17,7 @@ from .choices import (
     Severity,
     SourceKind,
     TimelineEventKind,
+    TimePrecision,
 )
 from .exceptions import TimelineIsAppendOnly
 
@@ -315,7 +316,7 @@ class TimelineEvent(models.Model):
     key = models.SlugField(_("key"), max_length=80, help_text=_("Stable identifier within the incident."))
     occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
     occurred_on_precision = models.CharField(
-        _("precision"), max_length=10, default="day", help_text=_("day, hour, or unknown when the source gives none")
+        _("precision"), max_length=10, choices=TimePrecision.choices, default=TimePrecision.DAY
     )
     kind = models.CharField(_("kind"), max_length=30, choices=TimelineEventKind.choices)
     description = models.TextField(_("description"))

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 
 from apps.datamap.choices import Sharing
 from apps.datamap.models import DataFlowCategory
@@ -194,8 +194,14 @@ def scope_versions(*, incident) -> list[dict]:
     ]
 
 
+# Events with no date (a source says "in between") go last on every database, after the dated ones.
+TIMELINE_ORDER = (F("occurred_at").asc(nulls_last=True), "recorded_at", "id")
+
+
 def incident_timeline(*, incident):
     """The timeline in order, each event with the source it cites and the event it corrects."""
-    return incident.timeline.select_related("source", "corrects").prefetch_related(
-        Prefetch("corrections", to_attr="correction_list")
+    return (
+        incident.timeline.select_related("source", "corrects")
+        .prefetch_related(Prefetch("corrections", to_attr="correction_list"))
+        .order_by(*TIMELINE_ORDER)
     )

@@ -18,6 +18,7 @@ from apps.risk.choices import RequirementStatus
 from apps.risk.selectors import baseline_current, unmet_requirement_codes
 from apps.risk.services import vendor_requirements_ensure
 from apps.vendors.choices import DocumentKind, VendorStatus
+from apps.vendors.models import Vendor
 from apps.vendors.workflow import vendor_status_change
 
 from .choices import FindingSeverity, FindingStatus, ReviewKind
@@ -267,7 +268,7 @@ def incident_response_open(*, incident, actor=None) -> Review | None:
     """
     if incident.severity not in (Severity.HIGH, Severity.CRITICAL):
         return None
-    vendor = incident.vendor
+    vendor = Vendor.objects.select_for_update().get(pk=incident.vendor_id)  # fresh: the caller's copy may be stale
     if vendor.status == VendorStatus.ACTIVE:
         vendor_status_change(vendor=vendor, to_status=VendorStatus.UNDER_REVIEW, actor=actor, system=True)
     review = review_open(vendor=vendor, kind=ReviewKind.INCIDENT, requested_by=actor, incident=incident)
@@ -296,6 +297,7 @@ def offboarding_start(*, vendor, actor, reason="") -> OffboardingChecklist:
     Raises PermissionDenied, TransitionRefused (e.g. a terminated vendor).
     """
     _require_reviewer(actor, "start offboarding")
+    vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
     if vendor.status != VendorStatus.OFFBOARDING:
         vendor_status_change(vendor=vendor, to_status=VendorStatus.OFFBOARDING, actor=actor)
     checklist, created = OffboardingChecklist.objects.get_or_create(vendor=vendor, defaults={"reason": reason})

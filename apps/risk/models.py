@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from apps.core.models import CodeNaturalKeyManager, TimeStampedModel
 from apps.vendors.choices import Tier
+from apps.vendors.models import Vendor
 
 from .choices import RequirementStatus, TierChangeCause
 
@@ -215,3 +216,12 @@ class Tightening(models.Model):
 
     def __str__(self):
         return f"{self.requirement.code} for {self.scope or 'tier baseline'}"
+
+
+class VendorRisk(Vendor):
+    """The vendor as the risk desk sees it: tier, override, status moves and offboarding (a proxy for the admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("vendor tier and status")
+        verbose_name_plural = _("vendor tiers and statuses")

@@ -3,7 +3,8 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -32,9 +33,18 @@ class ContractInline(admin.StackedInline):
     ]
 
 
+@admin.display(description=_("download"))
+def evidence_link(document):
+    # The file's own URL is deliberately not served: evidence goes out only through the reviewer-only view.
+    if not (document.pk and document.file):
+        return "—"
+    return format_html('<a href="{}">{}</a>', reverse("evidence-download", args=[document.pk]), _("download"))
+
+
 class DocumentInline(admin.TabularInline):
     model = Document
-    fields = ["kind", "title", "issued_on", "expires_on", "file", "verified_by", "verified_on"]
+    fields = ["kind", "title", "issued_on", "expires_on", "file", evidence_link, "verified_by", "verified_on"]
+    readonly_fields = [evidence_link]
     autocomplete_fields = ["verified_by"]
     extra = 0
     show_change_link = True
@@ -49,8 +59,26 @@ class ContactInline(admin.TabularInline):
     extra = 0
 
 
+class SubprocessorForm(forms.ModelForm):
+    class Meta:
+        model = Subprocessor
+        fields = ["subprocessor", "services", "purpose", "country"]
+
+    def clean_services(self):
+        # A many-to-many cannot be checked in Model.clean(): the rows do not exist yet when it runs.
+        services = self.cleaned_data["services"]
+        foreign = [service for service in services if service.vendor_id != self.instance.vendor_id]
+        if foreign:
+            raise forms.ValidationError(
+                _("Only this vendor's own services can be supported by its subprocessor, not %(services)s.")
+                % {"services": ", ".join(str(service) for service in foreign)}
+            )
+        return services
+
+
 class SubprocessorInline(admin.TabularInline):
     model = Subprocessor
+    form = SubprocessorForm
     fk_name = "vendor"
     fields = ["subprocessor", "services", "purpose", "country"]
     autocomplete_fields = ["subprocessor", "services"]
@@ -134,8 +162,9 @@ class ContractAdmin(SimpleHistoryAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "vendor", "kind", "issued_on", "expires_on", "verified_by"]
+    list_display = ["title", "vendor", "kind", "issued_on", "expires_on", "verified_by", evidence_link]
     list_filter = ["kind", "expires_on"]
     list_select_related = ["vendor", "verified_by"]
     search_fields = ["title", "vendor__display_name", "vendor__slug"]
     autocomplete_fields = ["vendor", "verified_by"]
+    readonly_fields = [evidence_link]

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from apps.core.models import SlugNaturalKeyManager, TimeStampedModel
 
 from .choices import Criticality, DocumentKind, Tier, VendorCategory, VendorStatus
+from .evidence import validate_evidence_file
 
 
 class Vendor(TimeStampedModel):
@@ -190,7 +191,7 @@ class Document(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
-    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True, validators=[validate_evidence_file])
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("verified by"),

@@ -114,12 +114,14 @@ def test_top_categories_and_client_side_vendors_with_personal_data(api, dashboar
     assert [row["slug"] for row in body["client_side_vendors_with_personal_data"]] == ["sdk"]
 
 
-def test_on_the_demo_data_mixpanel_is_late_and_client_side(api, dashboard_user, demo_data):
+def test_on_the_demo_data_mixpanel_is_late_and_no_longer_in_our_pages(api, dashboard_user, demo_data):
     body = get_dashboard(api, dashboard_user)
     late = {row["incident"]: row for row in body["late_breach_notifications"]}
     assert late["mixpanel-2025-11"]["clause_hours"] == 72
     assert late["mixpanel-2025-11"]["delay_hours"] > 72
-    assert "mixpanel" in [row["slug"] for row in body["client_side_vendors_with_personal_data"]]
+    # The demo offboards Mixpanel (its flow ended 2025-11-26): the list shows who still runs in our pages.
+    assert "mixpanel" not in [row["slug"] for row in body["client_side_vendors_with_personal_data"]]
+    assert body["vendors_by_status"]["terminated"] >= 1
 
 
 def test_dashboard_queries_do_not_grow_with_the_register(api, dashboard_user, reviewer, register):

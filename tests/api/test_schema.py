@@ -17,7 +17,9 @@ def test_spectacular_validates_without_a_warning(db, tmp_path):
         assert path in text
 
 
-def test_schema_endpoint_serves_openapi_3(client, db):
+def test_schema_endpoint_serves_openapi_3_to_signed_in_users_only(client, dashboard_user):
+    assert client.get("/api/schema/").status_code in (401, 403)
+    client.force_login(dashboard_user)
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")

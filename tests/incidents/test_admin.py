@@ -193,3 +193,25 @@ def test_adding_an_incident_in_the_admin_records_it_through_the_service(admin_cl
     assert incident.recorded_by == reviewer
     assert received == [incident]
     assert incident.vendor_detected_at == datetime.datetime(2025, 11, 9, tzinfo=datetime.UTC)
+
+
+def test_an_exposure_the_data_map_contradicts_is_refused_in_the_inline(admin_client, shared_map):
+    incident = shared_map["incident"]
+    data = _change_form(admin_client, incident)
+    inlines = admin_client.get(change_url(incident)).context["inline_admin_formsets"]
+    prefix = next(fs.formset.prefix for fs in inlines if fs.formset.model.__name__ == "IncidentExposure")
+    data.update(_management(prefix, 1, 0))
+    data[f"{prefix}-0-category"] = str(shared_map["health"].pk)
+    data[f"{prefix}-0-status"] = "exposed"
+    response = admin_client.post(change_url(incident), data)
+    assert response.status_code == 200
+    assert "No data flow ever sent" in response.content.decode()
+    assert not incident.exposures.exists()
+
+
+@pytest.mark.parametrize("user", ["buyer", "dashboard_user"])
+def test_other_roles_cannot_open_the_incident_admin(client, request, user):
+    client.force_login(request.getfixturevalue(user))
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

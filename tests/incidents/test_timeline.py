@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from apps.incidents.exceptions import TimelineIsAppendOnly
 from apps.incidents.models import TimelineEvent
+from apps.incidents.selectors import incident_timeline
 from apps.incidents.services import timeline_append
 from tests.factories.incidents import IncidentFactory, IncidentSourceFactory, TimelineEventFactory
 
@@ -88,3 +89,10 @@ def test_deleting_the_whole_incident_still_works(db):
     TimelineEventFactory(incident=event.incident, corrects=event, source=cited)
     event.incident.delete()
     assert not TimelineEvent.objects.exists()
+
+
+def test_undated_events_come_after_the_dated_ones_on_every_database(db):
+    undated = TimelineEventFactory(occurred_at=None, occurred_on_precision="unknown")
+    later = TimelineEventFactory(incident=undated.incident, occurred_at=DAY)
+    earlier = TimelineEventFactory(incident=undated.incident, occurred_at=DAY - datetime.timedelta(days=16))
+    assert list(incident_timeline(incident=undated.incident)) == [earlier, later, undated]

@@ -208,3 +208,19 @@ def test_two_concurrent_approvals_exactly_one_wins(
     assert loser.code == "illegal_transition"
     assert "approved" in str(loser)
     assert ReviewTransition.objects.filter(review=review, to_state=ReviewState.APPROVED).count() == 1
+
+
+def test_review_open_validates_kind_and_incident(onboarding_vendor, reviewer):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories.incidents import IncidentFactory
+
+    with pytest.raises(ValidationError) as error:
+        review_open(vendor=onboarding_vendor, kind="gossip", requested_by=reviewer)
+    assert "kind" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        review_open(vendor=onboarding_vendor, kind="incident", requested_by=reviewer)
+    assert "incident" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        review_open(vendor=onboarding_vendor, kind="periodic", requested_by=reviewer, incident=IncidentFactory())
+    assert "incident" in error.value.message_dict

@@ -135,3 +135,35 @@ def test_fan_out_to_1000_vendors_once_idempotent_and_with_flat_query_count(catal
         assert len(large_queries) == len(small_queries)
     else:
         assert inserts <= 900 // connection.ops.bulk_batch_size(["vendor"] * 11, []) + 1
+
+
+def test_the_fan_out_task_is_late_acknowledged_and_takes_an_id():
+    from apps.risk.tasks import tightening_fan_out as task
+
+    assert task.acks_late is True
+    assert task.name == "risk.tightening_fan_out"
+
+
+@pytest.mark.postgres
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_the_fan_out_runs_on_a_real_worker_after_commit(catalogue, reviewer, celery_worker_process, settings):
+    import time
+
+    from apps.risk import tasks
+
+    system = SystemFactory(slug="console")
+    analytics_vendors_bulk(count=50, system=system, categories=[catalogue["email"]], prefix="worker")
+    tasks.tightening_fan_out.app.conf.task_routes = {"risk.*": {"queue": celery_worker_process}}
+    try:
+        tightening = baseline_tighten(requirement=catalogue["rule"], actor=reviewer, scope=SCOPE)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            tightening.refresh_from_db()
+            if tightening.fanned_out_at:
+                break
+            time.sleep(0.2)
+    finally:
+        tasks.tightening_fan_out.app.conf.task_routes = None
+    assert (tightening.vendors_in_scope, tightening.statuses_created) == (50, 50)
+    assert VendorRequirement.objects.filter(requirement=catalogue["rule"]).count() == 50

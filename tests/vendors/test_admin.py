@@ -162,3 +162,39 @@ def test_other_roles_cannot_use_the_vendor_admin(client, request, user_fixture):
     response = client.get(CHANGELIST)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_subprocessor_can_only_support_the_vendors_own_services(client, reviewer):
+    from tests.factories.vendors import VendorServiceFactory
+
+    vendor = VendorFactory(slug="acme")
+    own, foreign = VendorServiceFactory(vendor=vendor, name="Analytics"), VendorServiceFactory(name="Hosting")
+    subprocessor = VendorFactory(slug="cloud")
+    client.force_login(reviewer)
+    url = reverse("admin:vendors_vendor_change", args=[vendor.pk])
+
+    def post(service):
+        data = vendor_post_data(vendor)
+        data.update(
+            {
+                "services-TOTAL_FORMS": "1",
+                "services-INITIAL_FORMS": "1",
+                "services-0-id": own.pk,
+                "services-0-vendor": vendor.pk,
+                "services-0-slug": own.slug,
+                "services-0-name": own.name,
+                "services-0-business_criticality": own.business_criticality,
+                "subprocessor_links-TOTAL_FORMS": "1",
+                "subprocessor_links-0-subprocessor": subprocessor.pk,
+                "subprocessor_links-0-services": [service.pk],
+                "subprocessor_links-0-country": "IE",
+            }
+        )
+        return client.post(url, data)
+
+    response = post(foreign)
+    assert response.status_code == 200
+    assert "Only this vendor&#x27;s own services can be supported by its subprocessor" in response.content.decode()
+    assert not vendor.subprocessor_links.exists()
+    assert post(own).status_code == 302
+    assert list(vendor.subprocessor_links.get().services.all()) == [own]
