@@ -1,6 +1,6 @@
 """Reads behind the reports: each fetches everything its builder needs in a fixed number of queries."""
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from apps.datamap.models import DataFlow, DataFlowCategory
 from apps.incidents.models import Incident, IncidentExposure
@@ -68,7 +68,9 @@ def incident_report_data(*, incident):
         "exposures": list(incident.exposures.select_related("category", "source").order_by("status", "category__path")),
         "sources": list(incident.sources.order_by("-reliability", "key")),
         "events": list(
-            incident.timeline.select_related("source", "corrects").order_by("occurred_at", "recorded_at", "id")
+            incident.timeline.select_related("source", "corrects").order_by(
+                F("occurred_at").asc(nulls_last=True), "recorded_at", "id"
+            )
         ),
         "actions": list(incident.actions.order_by("due_on", "id")),
         "recommendations": list(incident.recommendations.select_related("source").order_by("position", "id")),
