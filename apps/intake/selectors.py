@@ -43,12 +43,10 @@ class CategoryNode:
 
 
 def category_tree() -> list[CategoryNode]:
-    """The whole catalogue as a tree of top-level categories, in one query (ordered by path, parents first)."""
-    nodes: dict[int, CategoryNode] = {}
+    """The whole catalogue as a tree, in one query, in the catalogue's own order (identifying data first)."""
+    nodes = {category.pk: CategoryNode(category) for category in DataCategory.objects.order_by("pk")}
     roots: list[CategoryNode] = []
-    for category in DataCategory.objects.order_by("path"):
-        node = CategoryNode(category)
-        nodes[category.pk] = node
-        parent = nodes.get(category.parent_id)
+    for node in nodes.values():
+        parent = nodes.get(node.category.parent_id)
         (parent.children if parent else roots).append(node)
     return roots

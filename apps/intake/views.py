@@ -91,6 +91,7 @@ def _post(request, intake):
         messages.success(request, _("Draft saved. You can come back to it from your list of requests."))
         return redirect("intake:edit", pk=saved.pk)
     if intent == INTENT_CHECK:
+        messages.success(request, _("Draft saved. The tier your answers imply is shown below."))
         return redirect(reverse("intake:edit", kwargs={"pk": saved.pk}) + "#tier-feedback")
     try:
         intake_submit(intake_request=saved, actor=request.user)
@@ -111,8 +112,11 @@ def _post(request, intake):
 
 
 def _feedback_for(intake):
+    categories = list(intake.categories.all())
+    if not (categories or intake.no_data or intake.mechanism):
+        return None  # nothing answered yet that the tier depends on: a tier now would only mislead
     answers = {
-        "categories": list(intake.categories.all()),
+        "categories": categories,
         "no_data": intake.no_data,
         "mechanism": intake.mechanism,
         "production_access": intake.production_access,
