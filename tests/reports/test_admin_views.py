@@ -1,3 +1,6 @@
+import base64
+import hashlib
+
 import pytest
 from django.urls import reverse
 
@@ -30,6 +33,12 @@ def test_reviewer_gets_the_html_report_with_a_csp_that_allows_only_its_own_style
     policy = response["Content-Security-Policy"]
     style_src = next(part for part in policy.split(";") if part.strip().startswith("style-src"))
     assert REPORT_STYLE_CSP_SOURCE in style_src
+    # The hash allowed is the hash of the style block the page really carries, so the browser applies it.
+    page = response.content.decode()
+    embedded = page[page.index("<style>") + len("<style>") : page.index("</style>")]
+    digest = base64.b64encode(hashlib.sha256(embedded.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" == REPORT_STYLE_CSP_SOURCE
+    assert page.count("<style") == 1
     assert "unsafe-inline" not in policy
     assert "script-src 'self'" in policy
 
