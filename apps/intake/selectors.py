@@ -21,6 +21,11 @@ def intake_get_for_requester(*, user, pk: int) -> IntakeRequest:
     return intake_list_for_requester(user=user).prefetch_related("systems", "categories").get(pk=pk)
 
 
+def intake_for_form_token(*, user, form_token) -> IntakeRequest | None:
+    """The buyer's request created from the blank form carrying this token, if a POST of it was already saved."""
+    return intake_list_for_requester(user=user).filter(form_token=form_token).first()
+
+
 def vendor_choices() -> QuerySet[Vendor]:
     """Vendors a buyer can pick by name: all but terminated ones, which need a new request to come back."""
     return Vendor.objects.exclude(status=VendorStatus.TERMINATED).only("id", "slug", "display_name", "status")

@@ -37,6 +37,10 @@ def console(db):
 
 @pytest.fixture
 def answers(reference_data, console):
+    return complete_answers(console)
+
+
+def complete_answers(console):
     """A complete request for a new analytics vendor fed by a script in our pages, as the form posts it."""
     return {
         "vendor_choice": "new",

@@ -26,10 +26,10 @@ from tests.factories.datamap import SystemFactory
 
 from .conftest import load_reference_data
 
-# Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls as "async".
-# The test touches the database only before the browser starts and after it stops: while the loop runs, Django
-# would hand out a second connection that nothing closes (and PostgreSQL then refuses to drop the test database).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# Playwright's sync API runs an event loop in this thread while the browser is open, and Django refuses ORM
+# calls under a running loop (or, with DJANGO_ALLOW_ASYNC_UNSAFE, opens a second connection that nothing closes).
+# So the test touches the database only before the browser starts and after it stops; no setting is needed,
+# and none leaks into the rest of the suite (`check --deploy` refuses DJANGO_ALLOW_ASYNC_UNSAFE).
 
 CHROMIUM_ARGS = [
     "--headless",
