@@ -193,6 +193,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `severity` field: name each choice set once, after its class.
+    "ENUM_NAME_OVERRIDES": {
+        "VendorStatusEnum": "apps.vendors.choices.VendorStatus",
+        "TierEnum": "apps.vendors.choices.Tier",
+        "VendorCategoryEnum": "apps.vendors.choices.VendorCategory",
+        "IncidentStatusEnum": "apps.incidents.choices.IncidentStatus",
+        "SeverityEnum": "apps.incidents.choices.Severity",
+        "ExposureStatusEnum": "apps.incidents.choices.ExposureStatus",
+        "RequirementStatusEnum": "apps.risk.choices.RequirementStatus",
+        "ReviewStateEnum": "apps.reviews.choices.ReviewState",
+        "ReviewKindEnum": "apps.reviews.choices.ReviewKind",
+        "FindingStatusEnum": "apps.reviews.choices.FindingStatus",
+    },
     # The schema describes who shares what with whom: only signed-in users may read it.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
