@@ -4,6 +4,7 @@ Where a marker's service is missing the test is skipped with the reason; CI sets
 VENDORRISK_REQUIRE_SERVICES=1 so that a missing service fails the run instead of hiding it.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -117,3 +118,26 @@ def celery_worker_process():
         app.conf.task_always_eager = previous
         process.terminate()
         process.wait(timeout=20)
+
+
+@contextlib.contextmanager
+def tasks_routed_to(queue, *patterns):
+    """Send the tasks whose names match `patterns` (e.g. "risk.*") to `queue` while the block runs.
+
+    Celery caches its route table and router on first use and ignores later changes of task_routes,
+    so both are dropped on the way in and on the way out.
+    """
+    from vendorrisk.celery import app
+
+    def reload_routes():
+        app.amqp.flush_routes()
+        app.amqp.__dict__.pop("router", None)
+
+    previous = app.conf.task_routes
+    app.conf.task_routes = {pattern: {"queue": queue} for pattern in patterns}
+    reload_routes()
+    try:
+        yield queue
+    finally:
+        app.conf.task_routes = previous
+        reload_routes()

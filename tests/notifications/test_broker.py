@@ -13,11 +13,11 @@ from apps.notifications.models import EmailNotification, WebhookDelivery
 from apps.notifications.services import event_emit, webhook_endpoint_create
 from apps.risk.models import Tightening, VendorRequirement
 from apps.risk.services import baseline_tighten
+from tests.conftest import tasks_routed_to
 from tests.factories.accounts import UserFactory
 from tests.factories.bulk import analytics_vendors_bulk
 from tests.factories.datamap import DataCategoryFactory, SystemFactory
 from tests.factories.risk import SecurityRequirementFactory
-from vendorrisk.celery import app
 
 pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -25,18 +25,8 @@ pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.django_db(tr
 @pytest.fixture
 def worker_queue(celery_worker_process):
     """Route this project's tasks to the test worker's private queue (retries go back to the same queue)."""
-    previous = app.conf.task_routes
-    app.conf.task_routes = {name: {"queue": celery_worker_process} for name in ("notifications.*", "risk.*")}
-    _routes_reload()
-    yield celery_worker_process
-    app.conf.task_routes = previous
-    _routes_reload()
-
-
-def _routes_reload():
-    # Celery caches the route table and the router on first use, and ignores later changes of task_routes.
-    app.amqp.flush_routes()
-    app.amqp.__dict__.pop("router", None)
+    with tasks_routed_to(celery_worker_process, "notifications.*", "risk.*"):
+        yield celery_worker_process
 
 
 def wait_for(condition, timeout=60):

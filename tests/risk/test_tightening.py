@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.risk.models import Baseline, Tightening, VendorRequirement
 from apps.risk.services import baseline_tighten, tightening_fan_out
+from tests.conftest import tasks_routed_to
 from tests.factories.bulk import analytics_vendors_bulk
 from tests.factories.datamap import DataCategoryFactory, DataFlowFactory, SystemFactory
 from tests.factories.risk import BaselineFactory, SecurityRequirementFactory
@@ -150,12 +151,9 @@ def test_the_fan_out_task_is_late_acknowledged_and_takes_an_id():
 def test_the_fan_out_runs_on_a_real_worker_after_commit(catalogue, reviewer, celery_worker_process, settings):
     import time
 
-    from apps.risk import tasks
-
     system = SystemFactory(slug="console")
     analytics_vendors_bulk(count=50, system=system, categories=[catalogue["email"]], prefix="worker")
-    tasks.tightening_fan_out.app.conf.task_routes = {"risk.*": {"queue": celery_worker_process}}
-    try:
+    with tasks_routed_to(celery_worker_process, "risk.*"):
         tightening = baseline_tighten(requirement=catalogue["rule"], actor=reviewer, scope=SCOPE)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -163,8 +161,6 @@ def test_the_fan_out_runs_on_a_real_worker_after_commit(catalogue, reviewer, cel
             if tightening.fanned_out_at:
                 break
             time.sleep(0.2)
-    finally:
-        tasks.tightening_fan_out.app.conf.task_routes = None
     assert (tightening.vendors_in_scope, tightening.statuses_created) == (50, 50)
     assert VendorRequirement.objects.filter(requirement=catalogue["rule"]).count() == 50
 
