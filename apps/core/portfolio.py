@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import transaction
+from django.db import reset_queries, transaction
 
 from apps.accounts.roles import SECURITY_REVIEWER
 from apps.datamap.choices import Mechanism, Sensitivity, Sharing
@@ -302,6 +302,11 @@ def ensure_actors():
     if created and (group := Group.objects.filter(name=SECURITY_REVIEWER).first()):
         reviewer.groups.add(group)
     return requester.pk, reviewer.pk
+
+
+def with_key(model, key):
+    """{"key": key} when the model has a stable `key` field (incident children gain one in issue 4), else {}."""
+    return {"key": key} if any(f.name == "key" for f in model._meta.get_fields()) else {}
 
 
 def _at(day):
@@ -615,6 +620,7 @@ class PortfolioWriter:
                 affected.append(through(incident_id=incident.pk, dataflow_id=flow_id))
             events.append(
                 TimelineEvent(
+                    **with_key(TimelineEvent, "detected"),
                     incident=incident,
                     occurred_at=incident.vendor_detected_at,
                     kind="detected",
@@ -681,6 +687,9 @@ def generate_portfolio(
                     _VendorPlan(seed=seed, index=index, flows=flow_count, catalogue=catalogue, systems=writer.systems)
                 )
             writer.write_chunk(plans)
+            del plans
+            # With DEBUG on, every bulk INSERT (with its values) stays in the query log: drop it per chunk.
+            reset_queries()
             if progress:
                 progress(
                     f"  vendors {counts.vendors:>7,}/{vendors:,}  flows {counts.flows:>9,}  "
