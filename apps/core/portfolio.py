@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 
 from apps.accounts.roles import SECURITY_REVIEWER
 from apps.datamap.choices import Mechanism, Sensitivity, Sharing
@@ -696,6 +696,10 @@ def generate_portfolio(
                     f"flow-categories {counts.flow_categories:>10,}  {time.monotonic() - started:6.1f} s  "
                     f"peak RSS {peak_rss_mb():.0f} MB"
                 )
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Fresh bulk loads have no planner statistics until autovacuum passes: give them now.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     counts.extra = {
         "systems": systems,
         "seconds": round(time.monotonic() - started, 1),
