@@ -81,12 +81,25 @@ class Bench:
         user, _ = get_user_model().objects.get_or_create(username="bench-reviewer", defaults={"is_staff": True})
         user.groups.add(Group.objects.get(name=SECURITY_REVIEWER))
         self.client.force_login(user)
+        self._verify_otp(user)
         self.heavy_vendor = self._heavy_vendor()
         self.incident = Incident.objects.annotate(n=Count("exposures")).order_by("-n", "pk").first()
         self.out(
             f"Report vendor: {self.heavy_vendor.slug} ({self.heavy_vendor.flow_count} flows); "
             f"incident: {self.incident.slug if self.incident else 'none'}"
         )
+
+    def _verify_otp(self, user):
+        """The admin asks for a verified TOTP device: mark the session verified, as a real login would."""
+        try:
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+        except ImportError:
+            return
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+        session = self.client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
     @staticmethod
     def machine():

@@ -9,13 +9,16 @@ VENDOR_COLUMNS = (
     "v.id, v.slug, v.legal_name, v.display_name, v.website, v.domains, v.hq_country, v.category, v.status, "
     "v.owner_id, v.computed_tier, v.tier_override, v.tier, v.created_at, v.updated_at"
 )
-# Shared categories in a subtree, through flows of one mechanism: the blast-radius question.
+ACTIVE_FLOW = "(f.ends_on IS NULL OR f.ends_on > current_date)"
+# Shared categories of a subtree, through running flows of one mechanism: the blast-radius question. The subtree
+# is resolved to category ids first (a look-up in a ~40-row catalogue) so that the planner sees which categories
+# it joins on; a LIKE inside the join hides that and picks bad plans for rare categories (bench/explain.py).
 BLAST_RADIUS_EXISTS = """
     EXISTS (
         SELECT 1 FROM datamap_dataflow f
         JOIN datamap_dataflowcategory fc ON fc.flow_id = f.id
-        JOIN datamap_datacategory c ON c.id = fc.category_id
-        WHERE f.vendor_id = v.id AND f.mechanism = %s AND fc.sharing = 'shared' AND c.path LIKE %s
+        WHERE f.vendor_id = v.id AND (f.ends_on IS NULL OR f.ends_on > current_date)
+          AND f.mechanism = %s AND fc.sharing = 'shared' AND fc.category_id IN ({ids})
     )
 """
 
@@ -34,29 +37,40 @@ def vendor_count():
     return fetch("SELECT count(*) FROM vendors_vendor")
 
 
+def subtree_ids(category_path):
+    return [row[0] for row in fetch("SELECT id FROM datamap_datacategory WHERE path LIKE %s", [f"{category_path}%"])]
+
+
 def blast_radius(*, category_path="contact/email-address/", mechanism="client_side_sdk", limit=100):
+    ids = subtree_ids(category_path)
+    exists = BLAST_RADIUS_EXISTS.format(ids=placeholders(ids))
     return fetch(
-        f"SELECT {VENDOR_COLUMNS} FROM vendors_vendor v WHERE {BLAST_RADIUS_EXISTS} "
-        "ORDER BY v.display_name, v.id LIMIT %s",
-        [mechanism, f"{category_path}%", limit],
+        f"SELECT {VENDOR_COLUMNS} FROM vendors_vendor v WHERE {exists} ORDER BY v.display_name, v.id LIMIT %s",
+        [mechanism, *ids, limit],
     )
 
 
+def placeholders(values):
+    """`%s, %s, …` for an IN list (SQLite has no `= ANY(array)`); an empty list matches nothing."""
+    return ", ".join(["%s"] * len(values)) or "NULL"
+
+
 def flows_in_subtree(*, category_path="contact/", limit=100):
+    ids = subtree_ids(category_path)
     return fetch(
-        """
+        f"""
         SELECT f.id, f.code, f.system_id, s.name, f.service_id, f.vendor_id, v.display_name, f.mechanism,
                f.purpose, f.data_subjects, f.estimated_records, f.starts_on, f.ends_on
         FROM datamap_dataflow f
         JOIN datamap_system s ON s.id = f.system_id
         JOIN vendors_vendor v ON v.id = f.vendor_id
         WHERE EXISTS (
-            SELECT 1 FROM datamap_dataflowcategory fc JOIN datamap_datacategory c ON c.id = fc.category_id
-            WHERE fc.flow_id = f.id AND fc.sharing = 'shared' AND c.path LIKE %s
+            SELECT 1 FROM datamap_dataflowcategory fc
+            WHERE fc.flow_id = f.id AND fc.sharing = 'shared' AND fc.category_id IN ({placeholders(ids)})
         )
         ORDER BY s.name, f.code LIMIT %s
         """,
-        [f"{category_path}%", limit],
+        [*ids, limit],
     )
 
 
@@ -73,6 +87,13 @@ def dashboard():
         fetch("SELECT status, count(*) FROM risk_vendorrequirement GROUP BY status"),
         fetch("SELECT count(*) FROM risk_vendorrequirement WHERE status <> 'met' AND due_on < current_date"),
         fetch("SELECT severity, status, count(*) FROM incidents_incident GROUP BY severity, status"),
+        fetch(
+            f"""
+            SELECT fc.category_id, count(DISTINCT f.vendor_id) FROM datamap_dataflowcategory fc
+            JOIN datamap_dataflow f ON f.id = fc.flow_id
+            WHERE fc.sharing = 'shared' AND {ACTIVE_FLOW} GROUP BY fc.category_id
+            """
+        ),
     ]
 
 
