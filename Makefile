@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format worker bench messages check
+.PHONY: run test lint format worker bench messages check audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,6 @@ worker: $(VENV)/.runtime
 
 bench: $(VENV)/.dev messages
 	$(BIN)/python bench/run.py
+
+audit: $(VENV)/.dev
+	bash .ci/audit

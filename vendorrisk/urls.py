@@ -1,18 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.accounts.views import mfa_setup
 from apps.core.views import healthz
-
-admin.site.site_header = "vendorrisk"
-admin.site.site_title = "vendorrisk"
-admin.site.index_title = "Vendor risk register"
+from apps.vendors.evidence import evidence_download
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("evidence/<int:document_id>/", evidence_download, name="evidence-download"),
+    path("accounts/mfa/", mfa_setup, name="mfa-setup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("apps.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]
+
+handler403 = "apps.accounts.views.permission_denied"

@@ -68,3 +68,11 @@ class TimelineEventKind(models.TextChoices):
     ACTION = "action", _("Response action")
     CORRECTION = "correction", _("Correction")
     OTHER = "other", _("Other")
+
+
+class TimePrecision(models.TextChoices):
+    """How precise a source is about when an event happened."""
+
+    HOUR = "hour", _("Hour")
+    DAY = "day", _("Day")
+    UNKNOWN = "unknown", _("Unknown (no date given)")

@@ -1,6 +1,7 @@
 """Vendor incidents: what was exposed, from whom we know it, and how late we were told."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -16,7 +17,48 @@ from .choices import (
     Severity,
     SourceKind,
     TimelineEventKind,
+    TimePrecision,
 )
+from .exceptions import TimelineIsAppendOnly
+
+
+class IncidentChildManager(models.Manager):
+    """Looks a row up by (incident slug, key): the natural key of everything that hangs off an incident."""
+
+    def get_by_natural_key(self, incident_slug, key):
+        return self.get(incident__slug=incident_slug, key=key)
+
+
+class ExposureManager(models.Manager):
+    def get_by_natural_key(self, incident_slug, category_code):
+        return self.get(incident__slug=incident_slug, category__code=category_code)
+
+
+class TimelineEventQuerySet(models.QuerySet):
+    """Bulk writes would bypass the model's guard, so the queryset refuses them as well."""
+
+    def update(self, **kwargs):
+        raise TimelineIsAppendOnly("Timeline events cannot be edited: append a correcting event instead.")
+
+    def delete(self):
+        raise TimelineIsAppendOnly("Timeline events cannot be deleted: append a correcting event instead.")
+
+
+class TimelineEventManager(IncidentChildManager.from_queryset(TimelineEventQuerySet)):
+    pass
+
+
+def _cached_incident(instance):
+    """The incident of a child row, or None while an admin inline is still building it."""
+    if instance.incident_id is None and not type(instance).incident.is_cached(instance):
+        return None
+    return instance.incident
+
+
+def _check_source_belongs(instance, field="source"):
+    source = getattr(instance, field)
+    if source is not None and source.incident_id != instance.incident_id:
+        raise ValidationError({field: _("The source must be one of this incident's sources.")})
 
 
 class Incident(TimeStampedModel):
@@ -73,6 +115,26 @@ class Incident(TimeStampedModel):
     def natural_key(self):
         return (self.slug,)
 
+    # Times that cannot come before the vendor detected the breach: nobody can tell us, send us the data
+    # or disclose it publicly before it was found. Our own awareness may (we might have found it first).
+    AFTER_DETECTION_FIELDS = ("vendor_notified_at", "dataset_received_at", "public_disclosure_at")
+
+    def clean(self):
+        errors = {}
+        if self.vendor_detected_at:
+            for name in self.AFTER_DETECTION_FIELDS:
+                value = getattr(self, name)
+                if value and value < self.vendor_detected_at:
+                    label = self._meta.get_field(name).verbose_name
+                    message = _("%(label)s (%(value)s) cannot be before the vendor detected the breach (%(detected)s).")
+                    errors[name] = message % {
+                        "label": str(label).capitalize(),
+                        "value": value.isoformat(),
+                        "detected": self.vendor_detected_at.isoformat(),
+                    }
+        if errors:
+            raise ValidationError(errors)
+
 
 class IncidentSource(TimeStampedModel):
     """Where a fact about an incident comes from, and how far to trust it."""
@@ -88,6 +150,7 @@ class IncidentSource(TimeStampedModel):
     reliability = models.PositiveSmallIntegerField(_("reliability"), choices=Reliability.choices)
     excerpt = models.TextField(_("excerpt"), blank=True)
 
+    objects = IncidentChildManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -105,6 +168,11 @@ class IncidentSource(TimeStampedModel):
     def __str__(self):
         return f"{self.title} ({self.get_reliability_display()})"
 
+    def natural_key(self):
+        return (self.incident.slug, self.key)
+
+    natural_key.dependencies = ["incidents.incident"]
+
 
 class IncidentExposure(TimeStampedModel):
     """What the incident did to one data category, backed by a source."""
@@ -117,7 +185,7 @@ class IncidentExposure(TimeStampedModel):
     )
     status = models.CharField(_("status"), max_length=12, choices=ExposureStatus.choices)
     source = models.ForeignKey(
-        IncidentSource, verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        IncidentSource, verbose_name=_("source"), on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
     )
     override_reason = models.TextField(
         _("override reason"),
@@ -126,6 +194,7 @@ class IncidentExposure(TimeStampedModel):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    objects = ExposureManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -143,11 +212,40 @@ class IncidentExposure(TimeStampedModel):
     def __str__(self):
         return f"{self.category}: {self.get_status_display()}"
 
+    def natural_key(self):
+        return (self.incident.slug, self.category.code)
+
+    natural_key.dependencies = ["incidents.incident", "incidents.incidentsource", "datamap.datacategory"]
+
+    def clean(self):
+        from .selectors import category_ever_shared_with_vendor
+
+        incident = _cached_incident(self)
+        if incident is None or self.category_id is None:
+            return
+        _check_source_belongs(self)
+        claims_presence = self.status in (ExposureStatus.EXPOSED, ExposureStatus.SUSPECTED)
+        if (
+            claims_presence
+            and not self.override_reason.strip()
+            and not category_ever_shared_with_vendor(vendor_id=incident.vendor_id, category=self.category)
+        ):
+            raise ValidationError(
+                {
+                    "override_reason": _(
+                        "No data flow ever sent “%(category)s” to %(vendor)s, so the data map contradicts marking it "
+                        "%(status)s: give an override reason, or correct the data map."
+                    )
+                    % {"category": self.category, "vendor": incident.vendor, "status": self.get_status_display()}
+                }
+            )
+
 
 class IncidentClaim(TimeStampedModel):
     """One statement a source makes: an exposure, a date, the attacker, a recommended action."""
 
     incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="claims")
+    key = models.SlugField(_("key"), max_length=80, help_text=_("Stable identifier within the incident."))
     source = models.ForeignKey(
         IncidentSource, verbose_name=_("source"), on_delete=models.CASCADE, related_name="claims"
     )
@@ -167,15 +265,46 @@ class IncidentClaim(TimeStampedModel):
     value = models.CharField(_("value"), max_length=300, blank=True)
     statement = models.TextField(_("statement"), help_text=_("The claim in the source's words."))
 
+    objects = IncidentChildManager()
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["incident", "source", "kind"]
+        ordering = ["incident", "source", "kind", "key"]
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "key"],
+                name="incidentclaim_unique_key",
+                violation_error_message=_("This incident already has a claim with this key."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.source.key}: {self.statement[:60]}"
+
+    def natural_key(self):
+        return (self.incident.slug, self.key)
+
+    natural_key.dependencies = ["incidents.incident", "incidents.incidentsource", "datamap.datacategory"]
+
+    def clean(self):
+        if _cached_incident(self) is None:
+            return
+        if self.source_id:
+            _check_source_belongs(self)
+        if self.kind == ClaimKind.EXPOSURE:
+            errors = {}
+            if self.category_id is None:
+                errors["category"] = _("A claim about an exposure names the data category.")
+            if not self.exposure_status:
+                errors["exposure_status"] = _("A claim about an exposure says whether the category was exposed.")
+            if errors:
+                raise ValidationError(errors)
+        elif not self.subject.strip() or not self.value.strip():
+            raise ValidationError(
+                {"subject": _("A claim that is not about an exposure needs a subject and a value to compare.")}
+            )
 
 
 class TimelineEvent(models.Model):
@@ -184,36 +313,71 @@ class TimelineEvent(models.Model):
     incident = models.ForeignKey(
         Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="timeline"
     )
+    key = models.SlugField(_("key"), max_length=80, help_text=_("Stable identifier within the incident."))
     occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
     occurred_on_precision = models.CharField(
-        _("precision"), max_length=10, default="day", help_text=_("day, hour, or unknown when the source gives none")
+        _("precision"), max_length=10, choices=TimePrecision.choices, default=TimePrecision.DAY
     )
     kind = models.CharField(_("kind"), max_length=30, choices=TimelineEventKind.choices)
     description = models.TextField(_("description"))
     source = models.ForeignKey(
-        IncidentSource, verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        IncidentSource, verbose_name=_("source"), on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
     )
     corrects = models.ForeignKey(
-        "self", verbose_name=_("corrects"), on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+        "self", verbose_name=_("corrects"), on_delete=models.RESTRICT, null=True, blank=True, related_name="corrections"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True
     )
 
+    objects = TimelineEventManager()
+
     class Meta:
         ordering = ["incident", "occurred_at", "recorded_at", "id"]
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "key"],
+                name="timelineevent_unique_key",
+                violation_error_message=_("This incident already has a timeline event with this key."),
+            )
+        ]
 
     def __str__(self):
         return self.description[:80]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TimelineIsAppendOnly(
+                f"Timeline event “{self.key}” cannot be edited: append a new event that corrects it instead."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TimelineIsAppendOnly(
+            f"Timeline event “{self.key}” cannot be deleted: append a new event that corrects it instead."
+        )
+
+    def natural_key(self):
+        return (self.incident.slug, self.key)
+
+    natural_key.dependencies = ["incidents.incident", "incidents.incidentsource"]
+
+    def clean(self):
+        if _cached_incident(self) is None:
+            return
+        _check_source_belongs(self)
+        if self.corrects is not None and self.corrects.incident_id != self.incident_id:
+            raise ValidationError({"corrects": _("A correction must correct an event of the same incident.")})
 
 
 class ResponseAction(TimeStampedModel):
     """Something we do about the incident: remove the vendor, notify users, rotate keys…"""
 
     incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="actions")
+    key = models.SlugField(_("key"), max_length=80, help_text=_("Stable identifier within the incident."))
     kind = models.CharField(_("kind"), max_length=30, choices=ActionKind.choices)
     description = models.TextField(_("description"))
     owner = models.ForeignKey(
@@ -222,15 +386,28 @@ class ResponseAction(TimeStampedModel):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
+    objects = IncidentChildManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["incident", "due_on", "id"]
         verbose_name = _("response action")
         verbose_name_plural = _("response actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "key"],
+                name="responseaction_unique_key",
+                violation_error_message=_("This incident already has a response action with this key."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.description[:60]}"
+
+    def natural_key(self):
+        return (self.incident.slug, self.key)
+
+    natural_key.dependencies = ["incidents.incident"]
 
 
 class Recommendation(TimeStampedModel):
@@ -239,21 +416,35 @@ class Recommendation(TimeStampedModel):
     incident = models.ForeignKey(
         Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="recommendations"
     )
+    key = models.SlugField(_("key"), max_length=80, help_text=_("Stable identifier within the incident."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.TextField(_("text"))
     source = models.ForeignKey(
-        IncidentSource, verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        IncidentSource, verbose_name=_("source"), on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
     )
 
+    objects = IncidentChildManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["incident", "position"]
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "key"],
+                name="recommendation_unique_key",
+                violation_error_message=_("This incident already has a recommendation with this key."),
+            )
+        ]
 
     def __str__(self):
         return self.text[:80]
+
+    def natural_key(self):
+        return (self.incident.slug, self.key)
+
+    natural_key.dependencies = ["incidents.incident", "incidents.incidentsource"]
 
 
 class ScopeAmendment(models.Model):

@@ -10,12 +10,18 @@ from simple_history.models import HistoricalRecords
 from apps.core.models import SlugNaturalKeyManager, TimeStampedModel
 
 from .choices import Criticality, DocumentKind, Tier, VendorCategory, VendorStatus
+from .evidence import validate_evidence_file
 
 
 class Vendor(TimeStampedModel):
     """A third party that receives our data or runs code in our systems."""
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("A vendor with this slug already exists; pick another slug or edit that vendor.")},
+    )
     legal_name = models.CharField(_("legal name"), max_length=200)
     display_name = models.CharField(_("display name"), max_length=200)
     website = models.URLField(_("website"), blank=True)
@@ -185,7 +191,7 @@ class Document(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
-    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True, validators=[validate_evidence_file])
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("verified by"),

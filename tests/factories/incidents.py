@@ -2,8 +2,15 @@ import datetime
 
 import factory
 
-from apps.incidents.choices import ExposureStatus, Reliability, Severity, SourceKind
-from apps.incidents.models import Incident, IncidentClaim, IncidentExposure, IncidentSource
+from apps.incidents.choices import ActionKind, ExposureStatus, Reliability, Severity, SourceKind, TimelineEventKind
+from apps.incidents.models import (
+    Incident,
+    IncidentClaim,
+    IncidentExposure,
+    IncidentSource,
+    ResponseAction,
+    TimelineEvent,
+)
 
 from .datamap import DataCategoryFactory
 from .vendors import VendorFactory
@@ -46,8 +53,30 @@ class IncidentClaimFactory(factory.django.DjangoModelFactory):
         model = IncidentClaim
 
     incident = factory.SubFactory(IncidentFactory)
+    key = factory.Sequence(lambda n: f"claim-{n}")
     source = factory.SubFactory(IncidentSourceFactory, incident=factory.SelfAttribute("..incident"))
     kind = "exposure"
     category = factory.SubFactory(DataCategoryFactory)
     exposure_status = ExposureStatus.EXPOSED
     statement = "The category was exposed."
+
+
+class TimelineEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimelineEvent
+
+    incident = factory.SubFactory(IncidentFactory)
+    key = factory.Sequence(lambda n: f"event-{n}")
+    kind = TimelineEventKind.DETECTED
+    occurred_at = datetime.datetime(2025, 11, 9, tzinfo=datetime.UTC)
+    description = "The vendor detected the breach."
+
+
+class ResponseActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResponseAction
+
+    incident = factory.SubFactory(IncidentFactory)
+    key = factory.Sequence(lambda n: f"action-{n}")
+    kind = ActionKind.NOTIFY_USERS
+    description = "Notify affected users."

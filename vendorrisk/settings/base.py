@@ -14,7 +14,7 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "apps.accounts.admin_config.VendorriskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -112,6 +112,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -191,6 +192,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema describes who shares what with whom: only signed-in users may read it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # --- Celery: with no broker configured, tasks run eagerly in process (the embedded default for `make run`).
@@ -225,3 +228,9 @@ LOGGING = {
     },
 }
 AXES_VERBOSE = False
+
+# The audit history is evidence: shown in the admin, never reverted from it.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Django 6 behaviour now: a URL typed without a scheme is taken as https.
+FORMS_URLFIELD_ASSUME_HTTPS = True

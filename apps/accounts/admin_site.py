@@ -1,0 +1,28 @@
+"""The admin site: a verified TOTP device is required when ADMIN_REQUIRES_OTP is on (always in production)."""
+
+from django.conf import settings
+from django.contrib.admin import AdminSite
+from django_otp.admin import OTPAdminAuthenticationForm
+
+
+class VendorriskAdminSite(AdminSite):
+    site_header = "vendorrisk"
+    site_title = "vendorrisk"
+    index_title = "Vendor risk register"
+
+    def has_permission(self, request):
+        # Without a verified device a staff user is treated as not staff: the admin sends them to its login page.
+        allowed = super().has_permission(request)
+        if allowed and settings.ADMIN_REQUIRES_OTP:
+            return request.user.is_verified()
+        return allowed
+
+    def login(self, request, extra_context=None):
+        if settings.ADMIN_REQUIRES_OTP:
+            self.login_form = OTPAdminAuthenticationForm
+            self.login_template = "otp/admin111/login.html"
+        else:
+            self.login_form = None
+            self.login_template = None
+        extra_context = {**(extra_context or {}), "mfa_setup_url": "/accounts/mfa/"}
+        return super().login(request, extra_context)

@@ -1,0 +1,92 @@
+"""Admin list filters over the data map, shared by the vendor and data-flow changelists."""
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Mechanism, Sharing
+from .models import DataCategory, DataFlow, DataFlowCategory
+from .selectors import active_flow_q
+
+
+def category_choices():
+    """(code, indented name) for every category, parents before children."""
+    return [
+        (code, f"{'— ' * (path.count('/') - 1)}{name}")
+        for code, name, path in DataCategory.objects.order_by("path").values_list("code", "name", "path")
+    ]
+
+
+class VendorMechanismFilter(admin.SimpleListFilter):
+    """Vendors with at least one flow of this mechanism (e.g. every script running in our pages)."""
+
+    title = _("flow mechanism")
+    parameter_name = "mechanism"
+
+    def lookups(self, request, model_admin):
+        return Mechanism.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in Mechanism.values:
+            return queryset
+        return queryset.filter(Exists(DataFlow.objects.filter(vendor=OuterRef("pk"), mechanism=self.value())))
+
+
+class VendorReceivesCategoryFilter(admin.SimpleListFilter):
+    """Vendors receiving a category or any category below it, through an active flow (SHARED rows only)."""
+
+    title = _("receives data category")
+    parameter_name = "receives"
+
+    def lookups(self, request, model_admin):
+        return category_choices()
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        category = DataCategory.objects.filter(code=self.value()).first()
+        if category is None:
+            return queryset.none()
+        rows = DataFlowCategory.objects.filter(
+            sharing=Sharing.SHARED, category__path__startswith=category.path, flow__vendor=OuterRef("pk")
+        ).filter(active_flow_q(prefix="flow__"))
+        return queryset.filter(Exists(rows))
+
+
+class FlowCategoryFilter(admin.SimpleListFilter):
+    """Flows carrying a category or any category below it; SHARED unless the sharing filter says otherwise."""
+
+    title = _("data category (with sub-categories)")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return category_choices()
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        category = DataCategory.objects.filter(code=self.value()).first()
+        if category is None:
+            return queryset.none()
+        sharing = request.GET.get(FlowSharingFilter.parameter_name)
+        rows = DataFlowCategory.objects.filter(
+            flow=OuterRef("pk"),
+            category__path__startswith=category.path,
+            sharing=sharing if sharing in Sharing.values else Sharing.SHARED,
+        )
+        return queryset.filter(Exists(rows))
+
+
+class FlowSharingFilter(admin.SimpleListFilter):
+    """With a category chosen, whether it is shared or explicitly not shared; alone, flows with any such row."""
+
+    title = _("sharing")
+    parameter_name = "sharing"
+
+    def lookups(self, request, model_admin):
+        return Sharing.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in Sharing.values or request.GET.get(FlowCategoryFilter.parameter_name):
+            return queryset
+        return queryset.filter(Exists(DataFlowCategory.objects.filter(flow=OuterRef("pk"), sharing=self.value())))

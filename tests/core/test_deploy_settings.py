@@ -1,0 +1,27 @@
+"""Production settings pass Django's deployment checklist with warnings treated as errors."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def test_production_settings_pass_check_deploy():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "vendorrisk.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "register.example.com",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
