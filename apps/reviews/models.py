@@ -68,6 +68,15 @@ class Review(TimeStampedModel):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         indexes = [models.Index(fields=["vendor", "state"], name="review_vendor_state")]
+        constraints = [
+            # An incident opens one review, however many times its signal is received.
+            models.UniqueConstraint(
+                fields=["incident"],
+                condition=models.Q(kind="incident"),
+                name="review_one_per_incident",
+                violation_error_message=_("This incident already has an incident-triggered review."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} review of {self.vendor} ({self.get_state_display()})"
@@ -114,6 +123,15 @@ class Finding(TimeStampedModel):
         ordering = ["review", "-severity", "id"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
+        constraints = [
+            # Findings the register raises by code (e.g. late-breach-notification) are raised once per review.
+            models.UniqueConstraint(
+                fields=["review", "code"],
+                condition=~models.Q(code=""),
+                name="finding_one_per_code_per_review",
+                violation_error_message=_("This review already has a finding with this code."),
+            )
+        ]
 
     def __str__(self):
         return self.title

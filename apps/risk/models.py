@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from apps.core.models import CodeNaturalKeyManager, TimeStampedModel
 from apps.vendors.choices import Tier
+from apps.vendors.models import Vendor
 
 from .choices import RequirementStatus, TierChangeCause
 
@@ -117,6 +118,16 @@ class VendorRequirement(TimeStampedModel):
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
     note = models.TextField(_("note"), blank=True)
+    # Set when the status exists because a tightening reached this vendor rather than its tier's baseline:
+    # such a requirement applies to the vendor's reviews on top of the baseline.
+    tightening = models.ForeignKey(
+        "Tightening",
+        verbose_name=_("added by tightening"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statuses",
+    )
 
     history = HistoricalRecords()
 
@@ -159,3 +170,58 @@ class TierChange(models.Model):
 
     def __str__(self):
         return f"{self.vendor}: {self.from_tier} → {self.to_tier} ({self.cause})"
+
+
+class Tightening(models.Model):
+    """A reviewer's decision to require more of a peer scope of vendors, and what the fan-out touched. Append-only.
+
+    Either a new baseline version (every vendor at that tier gets the added requirement) or an added requirement
+    for the vendors matching `scope` (same category, same mechanism, receiving the same data categories).
+    """
+
+    requirement = models.ForeignKey(
+        SecurityRequirement, verbose_name=_("requirement"), on_delete=models.PROTECT, related_name="tightenings"
+    )
+    baseline = models.ForeignKey(
+        Baseline,
+        verbose_name=_("baseline published"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tightenings",
+    )
+    scope = models.JSONField(_("scope"), default=dict, help_text=_('e.g. {"category": "analytics"}'))
+    reason = models.TextField(_("reason"), blank=True)
+    due_on = models.DateField(_("due on"))
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        verbose_name=_("triggering incident"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tightenings",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    vendors_in_scope = models.PositiveIntegerField(_("vendors in scope"), null=True, blank=True)
+    statuses_created = models.PositiveIntegerField(_("requirement statuses created"), default=0)
+    fanned_out_at = models.DateTimeField(_("last fanned out at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("tightening")
+        verbose_name_plural = _("tightenings")
+
+    def __str__(self):
+        return f"{self.requirement.code} for {self.scope or 'tier baseline'}"
+
+
+class VendorRisk(Vendor):
+    """The vendor as the risk desk sees it: tier, override, status moves and offboarding (a proxy for the admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("vendor tier and status")
+        verbose_name_plural = _("vendor tiers and statuses")

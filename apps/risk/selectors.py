@@ -1,0 +1,184 @@
+"""Reads of the risk app: tier inputs, baselines, applicable requirements and their effective status."""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from apps.accounts.roles import SECURITY_REVIEWER
+from apps.datamap.choices import Mechanism, Sharing
+from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
+from apps.reviews.models import RiskException
+from apps.vendors.choices import Criticality, VendorStatus
+from apps.vendors.models import Vendor, VendorService
+
+from .choices import RequirementStatus
+from .models import Baseline, SecurityRequirement, VendorRequirement
+from .tiering import TierInputs
+
+_CRITICALITY_ORDER = [Criticality.LOW, Criticality.MEDIUM, Criticality.HIGH, Criticality.CRITICAL]
+
+
+def active_flow_q(*, today=None, prefix=""):
+    """A flow is active until its end date; planned flows count, so an intake tier reflects what will be sent."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gt": today})
+
+
+def tier_inputs_for_vendors(*, vendor_ids=None, today=None) -> dict[int, TierInputs]:
+    """TierInputs per vendor id, in three queries whatever the number of vendors (None: every vendor)."""
+    received = DataFlowCategory.objects.filter(active_flow_q(today=today, prefix="flow__"), sharing=Sharing.SHARED)
+    flows = DataFlow.objects.filter(active_flow_q(today=today))
+    services = VendorService.objects.all()
+    if vendor_ids is not None:
+        received = received.filter(flow__vendor_id__in=vendor_ids)
+        flows = flows.filter(vendor_id__in=vendor_ids)
+        services = services.filter(vendor_id__in=vendor_ids)
+
+    facts: dict[int, dict] = {}
+
+    def fact(vendor_id):
+        return facts.setdefault(vendor_id, {"categories": set()})
+
+    for vendor_id, code, sensitivity in received.values_list(
+        "flow__vendor_id", "category__code", "category__sensitivity"
+    ):
+        entry = fact(vendor_id)
+        entry["categories"].add(code)
+        entry["max_sensitivity"] = max(entry.get("max_sensitivity") or 0, sensitivity)
+    for row in flows.values("vendor_id").annotate(
+        records=Sum("estimated_records"), sdk_flows=Count("id", filter=Q(mechanism=Mechanism.CLIENT_SIDE_SDK))
+    ):
+        entry = fact(row["vendor_id"])
+        entry["estimated_records"] = row["records"]
+        entry["client_side_sdk"] = row["sdk_flows"] > 0
+    for vendor_id, criticality, production_access, handles_secrets in services.values_list(
+        "vendor_id", "business_criticality", "production_access", "handles_secrets"
+    ):
+        entry = fact(vendor_id)
+        entry["production_access"] = entry.get("production_access", False) or production_access
+        entry["handles_secrets"] = entry.get("handles_secrets", False) or handles_secrets
+        current = entry.get("business_criticality")
+        if current is None or _CRITICALITY_ORDER.index(criticality) > _CRITICALITY_ORDER.index(current):
+            entry["business_criticality"] = criticality
+
+    return {
+        vendor_id: TierInputs(**{**entry, "categories": tuple(sorted(entry["categories"]))})
+        for vendor_id, entry in facts.items()
+    }
+
+
+def tier_inputs_for_vendor(*, vendor, today=None) -> TierInputs:
+    return tier_inputs_for_vendors(vendor_ids=[vendor.pk], today=today).get(vendor.pk, TierInputs())
+
+
+def baseline_current(*, tier):
+    """The current baseline of a tier with its requirements, or None when the tier has none."""
+    if tier is None:
+        return None
+    return Baseline.objects.current().filter(tier=tier).prefetch_related("requirements").first()
+
+
+def vendor_applicable_requirement_ids(*, vendor, baseline=None) -> set[int]:
+    """The active requirements a vendor must meet: its tier's current baseline plus those a tightening added."""
+    baseline = baseline or baseline_current(tier=vendor.tier)
+    ids = {r.pk for r in baseline.requirements.all() if r.is_active} if baseline else set()
+    ids |= set(
+        VendorRequirement.objects.filter(
+            vendor=vendor, tightening__isnull=False, requirement__is_active=True
+        ).values_list("requirement_id", flat=True)
+    )
+    return ids
+
+
+def unexpired_exception_q(*, today=None, prefix=""):
+    """An exception counts while it has not expired and was granted by a security reviewer (or a superuser)."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}expires_on__gte": today}) & (
+        Q(**{f"{prefix}approved_by__groups__name": SECURITY_REVIEWER})
+        | Q(**{f"{prefix}approved_by__is_superuser": True})
+    )
+
+
+def vendor_requirements_with_effective_status(*, vendor, requirement_ids=None, today=None):
+    """The vendor's statuses with `has_valid_exception` annotated; read `requirement_effective_status` on each."""
+    today = today or timezone.localdate()
+    statuses = VendorRequirement.objects.filter(vendor=vendor).select_related("requirement", "evidence")
+    if requirement_ids is not None:
+        statuses = statuses.filter(requirement_id__in=requirement_ids)
+    valid_exceptions = RiskException.objects.filter(
+        unexpired_exception_q(today=today), vendor_requirement=OuterRef("pk")
+    )
+    return statuses.annotate(has_valid_exception=Exists(valid_exceptions))
+
+
+def requirement_effective_status(vendor_requirement, *, today=None) -> str:
+    """The status that counts today: met with expired evidence is not met; an exception needs a valid grant.
+
+    Reads `has_valid_exception` when the row comes from `vendor_requirements_with_effective_status`.
+    """
+    today = today or timezone.localdate()
+    status = vendor_requirement.status
+    evidence = vendor_requirement.evidence
+    if status == RequirementStatus.MET and evidence is not None and evidence.expires_on and evidence.expires_on < today:
+        return RequirementStatus.NOT_MET
+    if status == RequirementStatus.EXCEPTION:
+        has_valid = getattr(vendor_requirement, "has_valid_exception", None)
+        if has_valid is None:
+            has_valid = vendor_requirement.exceptions.filter(unexpired_exception_q(today=today)).exists()
+        if not has_valid:
+            return RequirementStatus.NOT_MET
+    return status
+
+
+def unmet_requirement_codes(*, vendor, baseline, today=None) -> list[str]:
+    """Codes of applicable requirements that are neither met nor covered by a valid exception (sorted)."""
+    applicable = vendor_applicable_requirement_ids(vendor=vendor, baseline=baseline)
+    satisfied = set()
+    for status in vendor_requirements_with_effective_status(vendor=vendor, requirement_ids=applicable, today=today):
+        if status.has_valid_exception or requirement_effective_status(status, today=today) == RequirementStatus.MET:
+            satisfied.add(status.requirement_id)
+    missing = applicable - satisfied
+    if not missing:
+        return []
+    return sorted(SecurityRequirement.objects.filter(pk__in=missing).values_list("code", flat=True))
+
+
+SCOPE_KEYS = ("category", "mechanism", "data_categories")
+
+
+def tightening_scope_vendors(*, scope, tier=None, today=None):
+    """Vendors (not terminated) matching a peer scope; the keys combine with AND.
+
+    `category`: the vendor's category; `mechanism` and `data_categories` (codes, a code covers its subtree)
+    must hold on the same active flow, where the categories are shared. `tier` narrows to one tier.
+    """
+    vendors = Vendor.objects.exclude(status=VendorStatus.TERMINATED)
+    if tier is not None:
+        vendors = vendors.filter(tier=tier)
+    if scope.get("category"):
+        vendors = vendors.filter(category=scope["category"])
+    if scope.get("mechanism") or scope.get("data_categories"):
+        flows = DataFlow.objects.filter(active_flow_q(today=today), vendor=OuterRef("pk"))
+        if scope.get("mechanism"):
+            flows = flows.filter(mechanism=scope["mechanism"])
+        if scope.get("data_categories"):
+            paths = DataCategory.objects.filter(code__in=scope["data_categories"]).values_list("path", flat=True)
+            subtree = Q()
+            for path in paths:
+                subtree |= Q(category__path__startswith=path)
+            carried = DataFlowCategory.objects.filter(subtree, flow=OuterRef("pk"), sharing=Sharing.SHARED)
+            flows = flows.filter(Exists(carried))
+        vendors = vendors.filter(Exists(flows))
+    return vendors
+
+
+def review_cadence_due_on(*, baseline, start=None) -> datetime.date | None:
+    """When the next review is due after `start` (today), by the baseline's cadence in months."""
+    if baseline is None:
+        return None
+    start = start or timezone.localdate()
+    month_index = start.month - 1 + baseline.review_cadence_months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    day = min(start.day, 28)
+    return datetime.date(year, month, day)

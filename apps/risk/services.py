@@ -1,0 +1,372 @@
+"""Writes of the risk app: tiers, requirement statuses, and tightening baselines for a scope of peers."""
+
+import datetime
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from apps.accounts.roles import is_security_reviewer
+from apps.datamap.choices import Mechanism
+from apps.datamap.models import DataCategory
+from apps.reviews.models import RiskException
+from apps.vendors.choices import Tier, VendorCategory, VendorStatus
+from apps.vendors.models import Vendor
+
+from .choices import RequirementStatus, TierChangeCause
+from .models import Baseline, SecurityRequirement, TierChange, Tightening, VendorRequirement
+from .selectors import (
+    SCOPE_KEYS,
+    baseline_current,
+    requirement_effective_status,
+    tier_inputs_for_vendor,
+    tier_inputs_for_vendors,
+    tightening_scope_vendors,
+    unexpired_exception_q,
+)
+from .tiering import TierInputs, TierResult, compute_tier
+
+logger = logging.getLogger(__name__)
+
+# A new requirement status is due this long after it appears, unless the caller says otherwise.
+REQUIREMENT_GRACE_DAYS = 90
+# Vendors handled per bulk_create in a fan-out: large enough that 10,000 vendors take a handful of queries.
+FANOUT_BATCH_SIZE = 5000
+
+
+def _require_reviewer(actor, what):
+    if not is_security_reviewer(actor):
+        raise PermissionDenied(f"Only a security reviewer may {what}.")
+
+
+def _effective_change(*, vendor, new_tier, cause, inputs, actor, reason=""):
+    """Store the effective tier and keep a TierChange when it moved. Returns the TierChange or None."""
+    if vendor.tier == new_tier:
+        return None
+    change = TierChange.objects.create(
+        vendor=vendor,
+        from_tier=vendor.tier,
+        to_tier=new_tier,
+        cause=cause,
+        inputs=inputs,
+        reason=reason,
+        changed_by=actor,
+    )
+    vendor.tier = new_tier
+    return change
+
+
+def _result_record(result: TierResult):
+    return {**result.inputs.as_dict(), "computed_tier": result.tier, "reasons": result.reasons}
+
+
+@transaction.atomic
+def vendor_tier_recompute(*, vendor, actor=None) -> TierResult:
+    """Compute the vendor's tier from the register; keep a TierChange when its effective tier moves.
+
+    The effective tier is the override when one is set. A fixed number of queries whatever the vendor's flows.
+    A terminated vendor keeps the tier it had while it held our data (its ended flows would otherwise say 4).
+    When the effective tier moves, the statuses of the new tier's baseline are created.
+    """
+    locked = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    result = compute_tier(tier_inputs_for_vendor(vendor=locked))
+    if locked.status == VendorStatus.TERMINATED:
+        return result  # frozen at termination: the tier it had while it held our data stays on record
+    effective = locked.tier_override or result.tier
+    if (locked.computed_tier, locked.tier) == (result.tier, effective):
+        return result
+    locked.computed_tier = result.tier
+    changed = _effective_change(
+        vendor=locked, new_tier=effective, cause=TierChangeCause.COMPUTED, inputs=_result_record(result), actor=actor
+    )
+    locked._history_user = actor
+    locked.save(update_fields=["computed_tier", "tier", "updated_at"])
+    vendor.computed_tier, vendor.tier = locked.computed_tier, locked.tier
+    if changed:
+        vendor_requirements_ensure(vendor=locked)
+    return result
+
+
+@transaction.atomic
+def tiers_recompute_all(*, actor=None) -> dict:
+    """Recompute every vendor's tier (terminated ones stay frozen) in a constant number of queries.
+
+    Returns {vendors, changed}.
+    """
+    vendors = list(Vendor.objects.select_for_update().exclude(status=VendorStatus.TERMINATED).order_by("pk"))
+    inputs = tier_inputs_for_vendors()
+    changes, touched = [], []
+    for vendor in vendors:
+        result = compute_tier(inputs.get(vendor.pk, TierInputs()))
+        effective = vendor.tier_override or result.tier
+        if vendor.computed_tier == result.tier and vendor.tier == effective:
+            continue
+        if vendor.tier != effective:
+            changes.append(
+                TierChange(
+                    vendor=vendor,
+                    from_tier=vendor.tier,
+                    to_tier=effective,
+                    cause=TierChangeCause.COMPUTED,
+                    inputs=_result_record(result),
+                    changed_by=actor,
+                )
+            )
+        vendor.computed_tier, vendor.tier = result.tier, effective
+        touched.append(vendor)
+    bulk_update_with_history(touched, Vendor, ["computed_tier", "tier"], batch_size=FANOUT_BATCH_SIZE)
+    TierChange.objects.bulk_create(changes, batch_size=FANOUT_BATCH_SIZE)
+    return {"vendors": len(vendors), "changed": len(changes)}
+
+
+@transaction.atomic
+def vendor_tier_override(*, vendor, tier, reason, actor) -> Vendor:
+    """Set a manual tier. Raises PermissionDenied (not a security reviewer), ValidationError (tier, reason)."""
+    _require_reviewer(actor, "override a tier")
+    if tier not in Tier.values:
+        raise ValidationError({"tier": f"Tier must be one of {Tier.values}."})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "A tier override needs a reason."})
+    locked = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    locked.tier_override, locked.tier_override_reason = tier, reason.strip()
+    _effective_change(
+        vendor=locked,
+        new_tier=tier,
+        cause=TierChangeCause.OVERRIDE,
+        inputs={"computed_tier": locked.computed_tier},
+        actor=actor,
+        reason=reason.strip(),
+    )
+    locked.save(update_fields=["tier_override", "tier_override_reason", "tier", "updated_at"])
+    vendor.tier, vendor.tier_override, vendor.tier_override_reason = tier, tier, locked.tier_override_reason
+    vendor_requirements_ensure(vendor=locked)
+    return locked
+
+
+@transaction.atomic
+def vendor_tier_override_clear(*, vendor, actor, reason="") -> Vendor:
+    """Return to the computed tier. Raises PermissionDenied when the actor is not a security reviewer."""
+    _require_reviewer(actor, "clear a tier override")
+    locked = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    if locked.tier_override is None:
+        return locked
+    locked.tier_override, locked.tier_override_reason = None, ""
+    result = compute_tier(tier_inputs_for_vendor(vendor=locked))
+    locked.computed_tier = result.tier
+    _effective_change(
+        vendor=locked,
+        new_tier=result.tier,
+        cause=TierChangeCause.OVERRIDE_CLEARED,
+        inputs=_result_record(result),
+        actor=actor,
+        reason=reason,
+    )
+    locked.save(update_fields=["tier_override", "tier_override_reason", "computed_tier", "tier", "updated_at"])
+    vendor.tier, vendor.computed_tier, vendor.tier_override, vendor.tier_override_reason = (
+        locked.tier,
+        locked.computed_tier,
+        None,
+        "",
+    )
+    vendor_requirements_ensure(vendor=locked)
+    return locked
+
+
+@transaction.atomic
+def vendor_requirements_ensure(*, vendor, due_on=None) -> int:
+    """Create the missing statuses (not met) for the vendor's current baseline; returns how many were created."""
+    baseline = baseline_current(tier=vendor.tier)
+    if baseline is None:
+        return 0
+    wanted = {r.pk for r in baseline.requirements.all() if r.is_active}
+    existing = set(
+        VendorRequirement.objects.filter(vendor=vendor, requirement_id__in=wanted).values_list(
+            "requirement_id", flat=True
+        )
+    )
+    due_on = due_on or timezone.localdate() + datetime.timedelta(days=REQUIREMENT_GRACE_DAYS)
+    missing = [
+        VendorRequirement(vendor=vendor, requirement_id=pk, status=RequirementStatus.NOT_MET, due_on=due_on)
+        for pk in sorted(wanted - existing)
+    ]
+    VendorRequirement.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
+
+
+@transaction.atomic
+def vendor_requirement_record(
+    *, vendor_requirement, status, actor, evidence=None, note="", verified_on=None
+) -> VendorRequirement:
+    """Record where a vendor stands on a requirement. Raises PermissionDenied, ValidationError (status, evidence)."""
+    _require_reviewer(actor, "record a requirement status")
+    if status not in RequirementStatus.values or status == RequirementStatus.EXCEPTION:
+        raise ValidationError({"status": "Use one of met, not_met, in_progress; exceptions are granted on a review."})
+    if evidence is not None and evidence.vendor_id != vendor_requirement.vendor_id:
+        raise ValidationError({"evidence": "The evidence belongs to another vendor."})
+    if evidence is not None and evidence.expires_on and evidence.expires_on < timezone.localdate():
+        raise ValidationError({"evidence": f"The evidence expired on {evidence.expires_on}."})
+    vendor_requirement.status = status
+    vendor_requirement.evidence = evidence
+    vendor_requirement.note = note
+    vendor_requirement.verified_by = actor
+    vendor_requirement.verified_on = verified_on or timezone.localdate()
+    vendor_requirement.save()
+    return vendor_requirement
+
+
+@transaction.atomic
+def requirement_statuses_sweep(*, today=None) -> int:
+    """Turn statuses whose evidence expired, or whose exception lapsed, into not met. Returns how many changed.
+
+    The history keeps each change (bulk_update_with_history), so the register says when and why it lapsed.
+    """
+    today = today or timezone.localdate()
+    candidates = (
+        VendorRequirement.objects.filter(status__in=[RequirementStatus.MET, RequirementStatus.EXCEPTION])
+        .select_related("evidence")
+        .order_by("pk")
+    )
+    candidates = candidates.annotate(
+        has_valid_exception=Exists(
+            RiskException.objects.filter(unexpired_exception_q(today=today), vendor_requirement=OuterRef("pk"))
+        )
+    )
+    lapsed = []
+    for status in candidates.iterator(chunk_size=2000):
+        if requirement_effective_status(status, today=today) == RequirementStatus.NOT_MET:
+            status.note = f"Lapsed on {today}: was {status.status}. {status.note}".strip()
+            status.status = RequirementStatus.NOT_MET
+            lapsed.append(status)
+    bulk_update_with_history(lapsed, VendorRequirement, ["status", "note"], batch_size=FANOUT_BATCH_SIZE)
+    return len(lapsed)
+
+
+def _clean_scope(scope):
+    scope = {key: value for key, value in (scope or {}).items() if value not in (None, "", [])}
+    unknown = set(scope) - set(SCOPE_KEYS)
+    if unknown:
+        raise ValidationError({"scope": f"Unknown scope keys: {', '.join(sorted(unknown))}."})
+    if "category" in scope and scope["category"] not in VendorCategory.values:
+        raise ValidationError({"scope": f"Unknown vendor category {scope['category']!r}."})
+    if "mechanism" in scope and scope["mechanism"] not in Mechanism.values:
+        raise ValidationError({"scope": f"Unknown mechanism {scope['mechanism']!r}."})
+    if "data_categories" in scope:
+        codes = sorted(set(scope["data_categories"]))
+        known = set(DataCategory.objects.filter(code__in=codes).values_list("code", flat=True))
+        if set(codes) - known:
+            raise ValidationError({"scope": f"Unknown data categories: {', '.join(sorted(set(codes) - known))}."})
+        scope["data_categories"] = codes
+    return scope
+
+
+@transaction.atomic
+def baseline_tighten(*, requirement, actor, tier=None, scope=None, reason="", due_on=None, incident=None) -> Tightening:
+    """Require more: publish a new baseline version for `tier` with `requirement` added, and/or add the
+    requirement to every vendor matching the peer `scope` ({category, mechanism, data_categories}, combined
+    with AND). The statuses are created by a Celery task after commit (apps.risk.tasks.tightening_fan_out).
+
+    Raises PermissionDenied (not a security reviewer) and ValidationError (requirement, tier, scope, due_on).
+    """
+    _require_reviewer(actor, "tighten a baseline")
+    if isinstance(requirement, str):
+        requirement = SecurityRequirement.objects.filter(code=requirement, is_active=True).first()
+    if requirement is None or not requirement.is_active:
+        raise ValidationError({"requirement": "An active requirement is needed."})
+    scope = _clean_scope(scope)
+    if tier is None and not scope:
+        raise ValidationError({"scope": "Name a tier, a scope of peers, or both."})
+    if tier is not None and tier not in Tier.values:
+        raise ValidationError({"tier": f"Tier must be one of {Tier.values}."})
+    today = timezone.localdate()
+    if due_on is not None and due_on <= today:
+        raise ValidationError({"due_on": "The due date must be in the future."})
+
+    published = None
+    if tier is not None:
+        published = _baseline_publish_with(tier=tier, requirement=requirement, reason=reason)
+    tightening = Tightening.objects.create(
+        requirement=requirement,
+        baseline=published,
+        scope={**scope, **({"tier": tier} if tier is not None else {})},
+        reason=reason,
+        due_on=due_on or today + datetime.timedelta(days=REQUIREMENT_GRACE_DAYS),
+        incident=incident,
+        created_by=actor,
+    )
+    from .tasks import tightening_fan_out
+
+    transaction.on_commit(lambda: tightening_fan_out.delay(tightening.pk))
+    return tightening
+
+
+def _baseline_publish_with(*, tier, requirement, reason):
+    """Publish the next version of a tier's baseline: the current requirements plus one. Old versions stay."""
+    current = Baseline.objects.select_for_update().filter(tier=tier, is_current=True).first()
+    if current is None:
+        raise ValidationError({"tier": f"Tier {tier} has no baseline to tighten."})
+    if current.requirements.filter(pk=requirement.pk).exists():
+        return current
+    now = timezone.now()
+    Baseline.objects.filter(pk=current.pk).update(is_current=False)
+    published = Baseline.objects.create(
+        tier=tier,
+        version=current.version + 1,
+        name=f"{current.name.split(' v')[0]} v{current.version + 1}",
+        description=f"v{current.version} plus {requirement.code}. {reason}".strip(),
+        review_cadence_months=current.review_cadence_months,
+        is_current=True,
+        published_at=now,
+    )
+    published.requirements.set([*current.requirements.all(), requirement])
+    return published
+
+
+def tightening_fan_out(*, tightening_id) -> dict:
+    """Create the missing statuses of a tightening's requirement for every vendor in its scope.
+
+    Idempotent (a second run creates nothing) and bulk: the query count depends on the number of batches
+    of FANOUT_BATCH_SIZE vendors, not on the number of vendors. Returns {vendors_in_scope, statuses_created}.
+    Each batch is its own transaction, so a retry after a crash resumes rather than restarts.
+    """
+    tightening = Tightening.objects.select_related("requirement").get(pk=tightening_id)
+    scope = dict(tightening.scope)
+    tier = scope.pop("tier", None)
+    vendor_ids = list(tightening_scope_vendors(scope=scope, tier=tier).values_list("pk", flat=True))
+    created_before = VendorRequirement.objects.filter(tightening=tightening).count()
+    for start in range(0, len(vendor_ids), FANOUT_BATCH_SIZE):
+        batch = vendor_ids[start : start + FANOUT_BATCH_SIZE]
+        with transaction.atomic():
+            have = set(
+                VendorRequirement.objects.filter(
+                    requirement_id=tightening.requirement_id, vendor_id__in=batch
+                ).values_list("vendor_id", flat=True)
+            )
+            now = timezone.now()
+            VendorRequirement.objects.bulk_create(
+                [
+                    VendorRequirement(
+                        vendor_id=vendor_id,
+                        requirement_id=tightening.requirement_id,
+                        status=RequirementStatus.NOT_MET,
+                        due_on=tightening.due_on,
+                        tightening=tightening,
+                        note=f"Added by tightening #{tightening.pk}",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                    for vendor_id in batch
+                    if vendor_id not in have
+                ],
+                ignore_conflicts=True,
+                batch_size=FANOUT_BATCH_SIZE,
+            )
+    created = VendorRequirement.objects.filter(tightening=tightening).count() - created_before
+    Tightening.objects.filter(pk=tightening.pk).update(
+        vendors_in_scope=len(vendor_ids), statuses_created=created_before + created, fanned_out_at=timezone.now()
+    )
+    counts = {"vendors_in_scope": len(vendor_ids), "statuses_created": created}
+    logger.info("tightening %s fanned out: %s", tightening.pk, counts)
+    return counts
