@@ -1,0 +1,329 @@
+"""The report contents: one builder per report, each returning a plain, JSON-ready dict.
+
+Every format (apps.reports.renderers) renders these dicts and nothing else, so a fact appears in every
+format or in none. The shape is documented in apps/reports/SCHEMA.md and apps/reports/schema.json; bump
+SCHEMA_VERSION when a key changes meaning or disappears (adding a key is a minor bump).
+
+Each builder runs a fixed number of queries whatever the number of flows, categories or events: every
+related list is fetched once with select_related/prefetch_related (see apps.reports.selectors).
+"""
+
+from collections import OrderedDict
+
+from apps.datamap.choices import Sensitivity, Sharing
+from apps.incidents.choices import ExposureStatus
+from apps.incidents.delays import notification_delays
+from apps.incidents.selectors import claim_conflicts
+
+from . import selectors
+
+SCHEMA_VERSION = "1.0"
+EXPOSURE_KEYS = (
+    ExposureStatus.EXPOSED,
+    ExposureStatus.NOT_EXPOSED,
+    ExposureStatus.SUSPECTED,
+    ExposureStatus.UNKNOWN,
+)
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _hours(value):
+    """384.0 → 384: whole hours read as integers in every format; fractions stay."""
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
+def _category_ref(category):
+    return {"code": category.code, "name": category.name}
+
+
+class _CategoryItems:
+    """{code, name, sensitivity} of each category, made once per report: a category recurs on every flow, and
+    translating its sensitivity label 10,000 times was most of the build time of a 200 × 50 report."""
+
+    def __init__(self):
+        self.labels = {value: str(label) for value, label in Sensitivity.choices}
+        self.items = {}
+
+    def __call__(self, category):
+        item = self.items.get(category.pk)
+        if item is None:
+            item = self.items[category.pk] = {
+                "code": category.code,
+                "name": category.name,
+                "sensitivity": category.sensitivity,
+                "sensitivity_label": self.labels.get(category.sensitivity),
+            }
+        return item
+
+
+def _source(source):
+    if source is None:
+        return None
+    return {
+        "key": source.key,
+        "title": source.title,
+        "kind": source.kind,
+        "reliability": source.reliability,
+        "reliability_label": str(source.get_reliability_display()),
+    }
+
+
+def _tier(vendor, latest_change):
+    reasons = []
+    if latest_change is not None:
+        reasons = list(latest_change.inputs.get("reasons", [])) if isinstance(latest_change.inputs, dict) else []
+        if latest_change.reason:
+            reasons.append(latest_change.reason)
+    if vendor.tier_override is not None and vendor.tier_override_reason not in reasons:
+        reasons.append(vendor.tier_override_reason)
+    return {
+        "tier": vendor.tier,
+        "tier_label": str(vendor.get_tier_display()) if vendor.tier else None,
+        "tier_computed": vendor.computed_tier,
+        "tier_override": vendor.tier_override,
+        "tier_reasons": reasons,
+        "tier_changed_at": _iso(latest_change.changed_at) if latest_change else None,
+    }
+
+
+def _flow(flow, category_item):
+    shared, not_shared = [], []
+    for row in flow.flow_categories.all():
+        (shared if row.sharing == Sharing.SHARED else not_shared).append(category_item(row.category))
+    return {
+        "code": flow.code,
+        "system": {"slug": flow.system.slug, "name": flow.system.name, "url": flow.system.url},
+        "service": {"slug": flow.service.slug, "name": flow.service.name},
+        "mechanism": flow.mechanism,
+        "mechanism_label": str(flow.get_mechanism_display()),
+        "purpose": flow.purpose,
+        "data_subjects": list(flow.data_subjects),
+        "processing_countries": list(flow.processing_countries),
+        "storage_countries": list(flow.storage_countries),
+        "estimated_records": flow.estimated_records,
+        "starts_on": _iso(flow.starts_on),
+        "ends_on": _iso(flow.ends_on),
+        "shared": shared,
+        "not_shared": not_shared,
+    }
+
+
+def _exposure_lists(exposures, *, with_source):
+    lists = OrderedDict((str(key), []) for key in EXPOSURE_KEYS)
+    for exposure in exposures:
+        item = _category_ref(exposure.category)
+        if with_source:
+            item["source"] = _source(exposure.source)
+            item["note"] = exposure.note
+        lists[exposure.status].append(item)
+    return dict(lists)
+
+
+def _subprocessor(link, flows, category_item):
+    supported = {service.pk for service in link.services.all()}
+    # With no service recorded, assume the subprocessor may see everything the vendor receives.
+    relevant = [f for f in flows if not supported or f.service_id in supported]
+    categories = OrderedDict()
+    for flow in relevant:
+        for row in flow.flow_categories.all():
+            if row.sharing == Sharing.SHARED:
+                categories.setdefault(row.category.code, category_item(row.category))
+    return {
+        "name": link.subprocessor.display_name,
+        "slug": link.subprocessor.slug,
+        "purpose": link.purpose,
+        "country": link.country,
+        "services": [service.name for service in link.services.all()],
+        "categories": list(categories.values()),
+    }
+
+
+def _contract(contract):
+    return {
+        "reference": contract.reference,
+        "starts_on": _iso(contract.starts_on),
+        "ends_on": _iso(contract.ends_on),
+        "dpa_signed_on": _iso(contract.dpa_signed_on),
+        "breach_notification_hours": contract.breach_notification_hours,
+        "audit_rights": contract.audit_rights,
+        "subprocessor_change_notice_days": contract.subprocessor_change_notice_days,
+    }
+
+
+def build_dataflow_report(*, vendor):
+    """The vendor data-flow report: who receives what from which system, on which terms, with which history."""
+    data = selectors.dataflow_report_data(vendor=vendor)
+    vendor = data["vendor"]
+    flows = data["flows"]
+    category_item = _CategoryItems()
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "report": "dataflow",
+        "vendor": {
+            "name": vendor.display_name,
+            "legal_name": vendor.legal_name,
+            "slug": vendor.slug,
+            "status": vendor.status,
+            "status_label": str(vendor.get_status_display()),
+            "category": vendor.category,
+            "website": vendor.website,
+            "hq_country": vendor.hq_country,
+            **_tier(vendor, data["latest_tier_change"]),
+        },
+        "flows": [_flow(flow, category_item) for flow in flows],
+        "subprocessors": [_subprocessor(link, flows, category_item) for link in data["subprocessors"]],
+        "contracts": [_contract(contract) for contract in data["contracts"]],
+        "requirements": [
+            {
+                "code": status.requirement.code,
+                "title": status.requirement.title,
+                "status": status.status,
+                "status_label": str(status.get_status_display()),
+                "due_on": _iso(status.due_on),
+            }
+            for status in data["requirements"]
+        ],
+        "reviews": [
+            {
+                "id": review.pk,
+                "kind": review.kind,
+                "state": review.state,
+                "state_label": str(review.get_state_display()),
+                "tier": review.tier,
+                "created_at": _iso(review.created_at),
+                "decided_at": _iso(review.decided_at),
+                "due_on": _iso(review.due_on),
+            }
+            for review in data["reviews"]
+        ],
+        "incidents": [
+            {
+                "slug": incident.slug,
+                "title": incident.title,
+                "severity": incident.severity,
+                "status": incident.status,
+                "vendor_detected_at": _iso(incident.vendor_detected_at),
+                "exposure": _exposure_lists(incident.exposures.all(), with_source=False),
+            }
+            for incident in data["incidents"]
+        ],
+    }
+
+
+def _timeline(incident, events):
+    if events:
+        return [
+            {
+                "key": event.key,
+                "occurred_at": _iso(event.occurred_at),
+                "precision": event.occurred_on_precision,
+                "kind": event.kind,
+                "kind_label": str(event.get_kind_display()),
+                "description": event.description,
+                "source": event.source.key if event.source else None,
+                "corrects": event.corrects.key if event.corrects else None,
+            }
+            for event in events
+        ]
+    # An incident recorded without events still has its key dates: show them rather than an empty timeline.
+    derived = [
+        ("detected", incident.vendor_detected_at, "Vendor detected the breach"),
+        ("vendor_notified_us", incident.vendor_notified_at, "Vendor told us"),
+        ("dataset_received", incident.dataset_received_at, "We received the affected data set"),
+        ("public_disclosure", incident.public_disclosure_at, "Public disclosure"),
+    ]
+    return [
+        {
+            "key": kind,
+            "occurred_at": _iso(at),
+            "precision": "day",
+            "kind": kind,
+            "kind_label": label,
+            "description": label,
+            "source": None,
+            "corrects": None,
+        }
+        for kind, at, label in derived
+        if at
+    ]
+
+
+def _notification(delays):
+    """The vendor's clock against its contract clause, and ours against GDPR Art. 33 (apps.incidents.delays)."""
+    return {
+        "vendor_detected_at": _iso(delays.vendor_detected_at),
+        "vendor_notified_at": _iso(delays.vendor_notified_at),
+        "dataset_received_at": _iso(delays.dataset_received_at),
+        "told_at": _iso(delays.told_at),
+        "delay_hours": _hours(delays.delay_hours),
+        "still_waiting": delays.still_waiting,
+        "contract_reference": delays.contract_reference,
+        "contract_clause_hours": delays.contract_clause_hours,
+        "contract_breached": delays.contract_breached,
+        "gdpr_hours": delays.gdpr_limit_hours,
+        "vendor_delay_exceeds_gdpr_hours": None
+        if delays.delay_hours is None
+        else delays.delay_hours > delays.gdpr_limit_hours,
+        "we_became_aware_at": _iso(delays.aware_at),
+        "public_disclosure_at": _iso(delays.public_disclosure_at),
+        "disclosure_hours": _hours(delays.disclosure_hours),
+        "gdpr_breached": delays.gdpr_breached,
+    }
+
+
+def build_incident_report(*, incident):
+    """The incident report: what was exposed (and by whose account), who is affected, how late we were told."""
+    data = selectors.incident_report_data(incident=incident)
+    incident = data["incident"]
+    vendor = incident.vendor
+    flows = data["flows"]
+    category_item = _CategoryItems()
+    delays = notification_delays(incident)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "report": "incident",
+        "incident": {
+            "slug": incident.slug,
+            "title": incident.title,
+            "summary": incident.summary,
+            "severity": incident.severity,
+            "status": incident.status,
+            "data_subjects": list(incident.data_subjects),
+            "estimated_affected_records": incident.estimated_affected_records,
+            "breach_location": incident.breach_location,
+        },
+        "vendor": {"name": vendor.display_name, "slug": vendor.slug, "status": vendor.status, "tier": vendor.tier},
+        "affected_systems": [{"slug": s.slug, "name": s.name, "url": s.url} for s in data["systems"]],
+        "flows": [_flow(flow, category_item) for flow in flows],
+        "data_subjects": sorted(set(incident.data_subjects).union(*(flow.data_subjects for flow in flows))),
+        "exposure": _exposure_lists(data["exposures"], with_source=True),
+        "sources": [{**_source(s), "language": s.language, "url": s.url} for s in data["sources"]],
+        "notification": _notification(delays),
+        "conflicts": claim_conflicts(incident=incident),
+        "timeline": _timeline(incident, data["events"]),
+        "actions": [
+            {
+                "kind": action.kind,
+                "kind_label": str(action.get_kind_display()),
+                "description": action.description,
+                "due_on": _iso(action.due_on),
+                "done_at": _iso(action.done_at),
+            }
+            for action in data["actions"]
+        ],
+        "recommendations": [
+            {"text": rec.text, "source": rec.source.key if rec.source else None} for rec in data["recommendations"]
+        ],
+        "amendments": [
+            {
+                "version": amendment.version,
+                "amended_at": _iso(amendment.amended_at),
+                "reason": amendment.reason,
+                "changes": amendment.changes,
+            }
+            for amendment in data["amendments"]
+        ],
+    }

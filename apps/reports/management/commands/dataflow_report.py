@@ -1,0 +1,12 @@
+from apps.reports.builders import build_dataflow_report
+from apps.reports.selectors import vendor_by_slug
+
+from ._report_command import ReportCommand
+
+
+class Command(ReportCommand):
+    help = "Print or write a vendor's data-flow report (json, md, html or csv)."
+    subject_help = "the vendor's slug, e.g. mixpanel"
+
+    def build(self, subject):
+        return build_dataflow_report(vendor=vendor_by_slug(subject))

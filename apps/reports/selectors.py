@@ -1,0 +1,86 @@
+"""Reads behind the reports: each fetches everything its builder needs in a fixed number of queries."""
+
+from django.db.models import Prefetch
+
+from apps.datamap.models import DataFlow, DataFlowCategory
+from apps.incidents.models import Incident, IncidentExposure
+from apps.risk.models import TierChange
+from apps.vendors.models import Subprocessor, Vendor
+
+
+class ReportSubjectNotFound(LookupError):
+    """The vendor or incident a report was asked for does not exist."""
+
+
+def _flows_with_categories():
+    categories = DataFlowCategory.objects.select_related("category").order_by("category__path")
+    return DataFlow.objects.select_related("system", "service").prefetch_related(
+        Prefetch("flow_categories", queryset=categories)
+    )
+
+
+def vendor_by_slug(slug):
+    """Raises ReportSubjectNotFound."""
+    try:
+        return Vendor.objects.get(slug=slug)
+    except Vendor.DoesNotExist:
+        raise ReportSubjectNotFound(f"no vendor with slug {slug!r}") from None
+
+
+def incident_by_reference(reference):
+    """An incident by its slug, or by its numeric id. Raises ReportSubjectNotFound."""
+    reference = str(reference).strip()
+    incident = Incident.objects.filter(slug=reference).first()
+    if incident is None and reference.isdigit():
+        incident = Incident.objects.filter(pk=int(reference)).first()
+    if incident is None:
+        raise ReportSubjectNotFound(f"no incident with slug or id {reference!r}")
+    return incident
+
+
+def dataflow_report_data(*, vendor):
+    """Everything the data-flow report shows about one vendor, keyed by section."""
+    exposures = IncidentExposure.objects.select_related("category").order_by("category__path")
+    return {
+        "vendor": vendor,
+        "flows": list(_flows_with_categories().filter(vendor=vendor).order_by("system__name", "code")),
+        "subprocessors": list(
+            Subprocessor.objects.filter(vendor=vendor).select_related("subprocessor").prefetch_related("services")
+        ),
+        "contracts": list(vendor.contracts.order_by("-starts_on")),
+        "requirements": list(vendor.requirement_statuses.select_related("requirement").order_by("requirement__code")),
+        "reviews": list(vendor.reviews.order_by("-created_at")),
+        "latest_tier_change": TierChange.objects.filter(vendor=vendor).order_by("-changed_at", "-id").first(),
+        "incidents": list(
+            vendor.incidents.prefetch_related(Prefetch("exposures", queryset=exposures)).order_by("-vendor_detected_at")
+        ),
+    }
+
+
+def incident_report_data(*, incident):
+    """Everything the incident report shows, keyed by section."""
+    # The vendor's contracts are prefetched for apps.incidents.delays, which reads vendor.contracts.all().
+    incident = Incident.objects.select_related("vendor").prefetch_related("vendor__contracts").get(pk=incident.pk)
+    return {
+        "incident": incident,
+        "systems": list(incident.affected_systems.order_by("name")),
+        "flows": list(_flows_with_categories().filter(incidents=incident).order_by("system__name", "code")),
+        "exposures": list(incident.exposures.select_related("category", "source").order_by("status", "category__path")),
+        "sources": list(incident.sources.order_by("-reliability", "key")),
+        "events": list(
+            incident.timeline.select_related("source", "corrects").order_by("occurred_at", "recorded_at", "id")
+        ),
+        "actions": list(incident.actions.order_by("due_on", "id")),
+        "recommendations": list(incident.recommendations.select_related("source").order_by("position", "id")),
+        "amendments": list(incident.amendments.order_by("version")),
+    }
+
+
+def notice_data(*, incident):
+    """What the notice to affected users draws on: the incident, its exposures and its actions."""
+    incident = Incident.objects.select_related("vendor").get(pk=incident.pk)
+    return {
+        "incident": incident,
+        "exposures": list(incident.exposures.select_related("category").order_by("category__path")),
+        "actions": list(incident.actions.order_by("due_on", "id")),
+    }

@@ -1,0 +1,91 @@
+import csv
+import io
+import json
+
+import pytest
+
+from apps.reports.builders import build_incident_report
+from apps.reports.renderers import render
+from tests.factories.incidents import IncidentFactory
+from tests.factories.vendors import ContractFactory
+
+from .conftest import NOT_SHARED, SHARED
+
+
+def test_notification_delay_384_hours_breaches_the_72_hour_clause(mixpanel):
+    _, incident = mixpanel
+    notification = build_incident_report(incident=incident)["notification"]
+
+    assert notification["vendor_detected_at"].startswith("2025-11-09")
+    assert notification["delay_hours"] == 384
+    assert notification["contract_clause_hours"] == 72
+    assert notification["contract_breached"] is True
+    assert notification["gdpr_hours"] == 72
+    assert notification["vendor_delay_exceeds_gdpr_hours"] is True
+
+
+def test_a_vendor_on_time_is_not_breached(db):
+    incident = IncidentFactory()
+    ContractFactory(vendor=incident.vendor, breach_notification_hours=720)
+    notification = build_incident_report(incident=incident)["notification"]
+    assert notification["delay_hours"] == 384
+    assert notification["contract_breached"] is False
+
+
+def test_conflicts_from_press_001_are_shown_with_the_source_that_contradicts_them(mixpanel):
+    _, incident = mixpanel
+    conflicts = build_incident_report(incident=incident)["conflicts"]
+
+    from_press = [c for c in conflicts if c["source"]["key"] == "press-001"]
+    assert from_press, "the low-reliability article contradicts the official notice"
+    assert {c["contradicted_by"]["source"]["key"] for c in from_press} <= {"official-notice", "secondary-explainer"}
+    about_api_keys = [c for c in from_press if (c["category"] or {}).get("code") == "api-key"]
+    assert about_api_keys and about_api_keys[0]["contradicted_by"]["source"]["key"] == "official-notice"
+    assert all(c["claim"] and c["contradicted_by"]["statement"] for c in conflicts)
+
+
+def test_exposure_timeline_actions_and_recommendations(mixpanel):
+    _, incident = mixpanel
+    report = build_incident_report(incident=incident)
+
+    assert report["incident"]["title"]
+    assert report["vendor"]["name"] == "Mixpanel"
+    assert {c["code"] for c in report["exposure"]["exposed"]} == set(SHARED)
+    assert set(NOT_SHARED) <= {c["code"] for c in report["exposure"]["not_exposed"]}
+    assert report["exposure"]["suspected"] == [] and report["exposure"]["unknown"] == []
+    assert report["exposure"]["exposed"][0]["source"]["key"] == "official-notice"
+    dates = [event["occurred_at"][:10] for event in report["timeline"] if event["occurred_at"]]
+    assert {"2025-11-09", "2025-11-25"} <= set(dates)
+    assert dates == sorted(dates)
+    assert "remove_from_production" in {a["kind"] for a in report["actions"]}
+    assert report["recommendations"]
+    assert [s["name"] for s in report["affected_systems"]] == ["API console front end"]
+    assert [f["code"] for f in report["flows"]] == ["platform-console-to-mixpanel"]
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_readable_formats_show_the_delay_the_conflicts_and_the_actions(mixpanel, fmt):
+    _, incident = mixpanel
+    report = build_incident_report(incident=incident)
+    text, _ = render(report, fmt)
+    assert "384 h" in text and "72 h" in text
+    assert ("BREACHED" if fmt == "md" else "breached") in text
+    assert "press-001" in text and "official-notice" in text
+    for action in report["actions"]:
+        assert action["description"] in text.replace("&#x27;", "'")
+
+
+def test_csv_has_one_row_per_exposure(mixpanel):
+    _, incident = mixpanel
+    report = build_incident_report(incident=incident)
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv")[0])))
+    assert len(rows) == sum(len(items) for items in report["exposure"].values())
+    assert {r["category_code"] for r in rows if r["exposure"] == "exposed"} == set(SHARED)
+
+
+def test_json_is_stable_and_versioned(mixpanel):
+    _, incident = mixpanel
+    first = render(build_incident_report(incident=incident), "json")[0]
+    second = render(build_incident_report(incident=incident), "json")[0]
+    assert first == second
+    assert json.loads(first)["schema_version"] == "1.0"
