@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/mfa/", mfa_setup, name="mfa-setup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("apps.api.urls")),
+    path("intake/", include("apps.intake.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]

@@ -194,6 +194,19 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema describes who shares what with whom: only signed-in users may read it.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several models have a `status` or `severity` field: name each choice set once, after its class.
+    "ENUM_NAME_OVERRIDES": {
+        "VendorStatusEnum": "apps.vendors.choices.VendorStatus",
+        "TierEnum": "apps.vendors.choices.Tier",
+        "VendorCategoryEnum": "apps.vendors.choices.VendorCategory",
+        "IncidentStatusEnum": "apps.incidents.choices.IncidentStatus",
+        "SeverityEnum": "apps.incidents.choices.Severity",
+        "ExposureStatusEnum": "apps.incidents.choices.ExposureStatus",
+        "RequirementStatusEnum": "apps.risk.choices.RequirementStatus",
+        "ReviewStateEnum": "apps.reviews.choices.ReviewState",
+        "ReviewKindEnum": "apps.reviews.choices.ReviewKind",
+        "FindingStatusEnum": "apps.reviews.choices.FindingStatus",
+    },
 }
 
 # --- Celery: with no broker configured, tasks run eagerly in process (the embedded default for `make run`).

@@ -1,0 +1,32 @@
+"""Reports over the API: the format comes from `?format=`, the body from apps.reports (one builder, every format)."""
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import ValidationError
+
+from apps.reports.renderers import CONTENT_TYPES, FORMATS, REPORT_STYLE_CSP_SOURCE, render
+
+REPORT_SCHEMA = {
+    "parameters": [
+        OpenApiParameter("format", OpenApiTypes.STR, enum=FORMATS, default="json", description="The report's format.")
+    ],
+    "responses": {(200, content_type.split(";")[0]): OpenApiTypes.STR for content_type in CONTENT_TYPES.values()},
+}
+
+
+def requested_format(request) -> str:
+    """The report format from `?format=` (default json). Raises ValidationError naming the parameter."""
+    fmt = request.query_params.get("format", "json")
+    if fmt not in FORMATS:
+        raise ValidationError({"format": [f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}."]})
+    return fmt
+
+
+def report_response(report: dict, fmt: str) -> HttpResponse:
+    body, content_type = render(report, fmt)
+    response = HttpResponse(body, content_type=content_type)
+    if fmt == "html":
+        # The HTML report embeds its one style block; the CSP allows exactly that block, by its hash.
+        response._csp_update = {"style-src": [REPORT_STYLE_CSP_SOURCE]}
+    return response

@@ -1,0 +1,3 @@
+from .views import IncidentViewSet
+
+routes = (("incidents", IncidentViewSet, "incident"),)

@@ -1,0 +1,3 @@
+from .views import IntakeRequestViewSet
+
+routes = (("intake-requests", IntakeRequestViewSet, "intakerequest"),)

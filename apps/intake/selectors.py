@@ -1,0 +1,54 @@
+"""Reads for the intake pages. A buyer only ever reaches their own requests through these."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from apps.datamap.models import DataCategory, System
+from apps.vendors.choices import VendorStatus
+from apps.vendors.models import Vendor
+
+from .models import IntakeRequest
+
+
+def intake_list_for_requester(*, user) -> QuerySet[IntakeRequest]:
+    """The requests a buyer made, newest change first, with what the list shows."""
+    return IntakeRequest.objects.filter(requester=user).select_related("existing_vendor", "vendor", "review")
+
+
+def intake_get_for_requester(*, user, pk: int) -> IntakeRequest:
+    """One of the buyer's own requests. Raises IntakeRequest.DoesNotExist for anyone else's (the view answers 404)."""
+    return intake_list_for_requester(user=user).prefetch_related("systems", "categories").get(pk=pk)
+
+
+def vendor_choices() -> QuerySet[Vendor]:
+    """Vendors a buyer can pick by name: all but terminated ones, which need a new request to come back."""
+    return Vendor.objects.exclude(status=VendorStatus.TERMINATED).only("id", "slug", "display_name", "status")
+
+
+def system_choices() -> QuerySet[System]:
+    return System.objects.only("id", "slug", "name", "description", "url").order_by("name")
+
+
+@dataclass
+class CategoryNode:
+    """A catalogue entry with its children, for the nested checkboxes."""
+
+    category: DataCategory
+    children: list["CategoryNode"] = field(default_factory=list)
+
+    @property
+    def code(self):
+        return self.category.code
+
+
+def category_tree() -> list[CategoryNode]:
+    """The whole catalogue as a tree of top-level categories, in one query (ordered by path, parents first)."""
+    nodes: dict[int, CategoryNode] = {}
+    roots: list[CategoryNode] = []
+    for category in DataCategory.objects.order_by("path"):
+        node = CategoryNode(category)
+        nodes[category.pk] = node
+        parent = nodes.get(category.parent_id)
+        (parent.children if parent else roots).append(node)
+    return roots

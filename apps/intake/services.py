@@ -1,0 +1,176 @@
+"""Writes on intake requests: save a draft, submit. The submit turns the answers into the register's data map."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from apps.core.exceptions import TransitionRefused
+from apps.datamap.choices import Sharing
+from apps.datamap.models import DataFlow, DataFlowCategory
+from apps.reviews.choices import ReviewKind
+from apps.reviews.services import review_open
+from apps.risk.services import vendor_requirements_ensure, vendor_tier_recompute
+from apps.vendors.choices import VendorStatus
+from apps.vendors.models import Vendor, VendorService
+
+from .choices import IntakeStatus, VendorChoice
+from .forms import new_vendor_slug
+from .models import IntakeRequest
+from .signals import intake_submitted
+
+
+@transaction.atomic
+def intake_draft_save(*, requester, form) -> IntakeRequest:
+    """Save a validated IntakeForm as the requester's draft (a new one when the form has no instance yet).
+
+    Raises TransitionRefused when the request was submitted meanwhile (it is no longer editable) and
+    PermissionDenied when it belongs to someone else.
+    """
+    intake = form.instance
+    if intake.pk:
+        locked = IntakeRequest.objects.select_for_update().only("status", "requester").get(pk=intake.pk)
+        if locked.requester_id != requester.pk:
+            raise PermissionDenied
+        if locked.status != IntakeStatus.DRAFT:
+            raise TransitionRefused(_("This request was submitted and can no longer be edited."), code="not_draft")
+    else:
+        intake.requester = requester
+    intake.status = IntakeStatus.DRAFT
+    return form.save()
+
+
+@transaction.atomic
+def intake_submit(*, intake_request: IntakeRequest, actor) -> IntakeRequest:
+    """Submit a draft: create or link the vendor, its service and one planned flow per system with the chosen
+    categories; compute the tier; create the requirement statuses of its baseline; open an intake review;
+    send `intake_submitted`; email the security reviewers once the transaction commits.
+
+    The request row is locked, so two submits of one request run one after the other and the second finds
+    it submitted. Raises TransitionRefused(code="already_submitted") for a request that is not a draft,
+    PermissionDenied when the actor is not its requester, and ValidationError (keyed by form field) when
+    an answer needed to submit is missing or the new vendor's name clashes with a vendor in the register.
+    """
+    intake = IntakeRequest.objects.select_for_update().get(pk=intake_request.pk)
+    if intake.requester_id != actor.pk:
+        raise PermissionDenied
+    if intake.status != IntakeStatus.DRAFT:
+        raise TransitionRefused(_("This request has already been submitted."), code="already_submitted")
+    systems = list(intake.systems.order_by("slug"))
+    categories = list(intake.categories.all())
+    _check_submittable(intake, systems, categories)
+
+    vendor = _vendor_for(intake)
+    service = _service_for(intake, vendor)
+    for index, system in enumerate(systems):
+        flow = DataFlow.objects.create(
+            code=_flow_code(system, vendor, service),
+            system=system,
+            service=service,
+            mechanism=intake.mechanism,
+            purpose=intake.service_description,
+            data_subjects=[s.strip() for s in intake.data_subjects.split(",") if s.strip()],
+            # The estimate is the vendor's total: the tier sums flows, so one flow carries it, not each.
+            estimated_records=intake.estimated_records if index == 0 else None,
+            starts_on=intake.contract_starts_on,
+        )
+        DataFlowCategory.objects.bulk_create(
+            DataFlowCategory(flow=flow, category=category, sharing=Sharing.SHARED) for category in categories
+        )
+
+    vendor_tier_recompute(vendor=vendor, actor=actor)
+    vendor.refresh_from_db(fields=["tier", "computed_tier"])
+    vendor_requirements_ensure(vendor=vendor)
+    review = review_open(vendor=vendor, kind=ReviewKind.INTAKE, requested_by=actor)
+
+    intake.status = IntakeStatus.SUBMITTED
+    intake.submitted_at = timezone.now()
+    intake.vendor = vendor
+    intake.service = service
+    intake.review = review
+    intake.tier = vendor.tier
+    intake.save()
+    intake_submitted.send(sender=IntakeRequest, intake_request=intake)
+
+    from .tasks import intake_notify_reviewers
+
+    transaction.on_commit(lambda: intake_notify_reviewers.delay(intake.pk))
+    return intake
+
+
+def _check_submittable(intake, systems, categories):
+    # The form checks all of this with friendlier wording; this guards every other door to the service.
+    errors = {}
+    if intake.vendor_choice == VendorChoice.EXISTING and not intake.existing_vendor_id:
+        errors["existing_vendor_name"] = _("Choose the vendor from the register.")
+    if intake.vendor_choice == VendorChoice.NEW and not new_vendor_slug(intake.vendor_name):
+        errors["vendor_name"] = _("Enter the vendor's name.")
+    if not intake.mechanism:
+        errors["mechanism"] = _("Say how it connects to our systems.")
+    if not systems:
+        errors["systems"] = _("Choose at least one system it will touch.")
+    if intake.no_data and categories:
+        errors["no_data"] = _("Choose data categories or “none of our data”, not both.")
+    if not intake.no_data and not categories:
+        errors["categories"] = _("Choose at least one kind of data it will receive, or tick “none of our data”.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _vendor_for(intake):
+    if intake.vendor_choice == VendorChoice.EXISTING:
+        return Vendor.objects.select_for_update().get(pk=intake.existing_vendor_id)
+    slug = new_vendor_slug(intake.vendor_name)
+    clash = _("“%(name)s” clashes with a vendor already in the register (identifier “%(slug)s”).") % {
+        "name": intake.vendor_name,
+        "slug": slug,
+    }
+    if Vendor.objects.filter(slug=slug).exists():
+        raise ValidationError({"vendor_name": clash})
+    try:
+        # A savepoint, so that losing a race for the slug leaves the outer transaction usable for the error.
+        with transaction.atomic():
+            return Vendor.objects.create(
+                slug=slug,
+                legal_name=intake.vendor_name,
+                display_name=intake.vendor_name,
+                website=intake.vendor_website,
+                hq_country=intake.vendor_country,
+                category=intake.vendor_category,
+                status=VendorStatus.PROPOSED,
+                description=intake.service_description,
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"vendor_name": clash}) from exc
+
+
+def _service_for(intake, vendor):
+    slug = slugify(intake.service_name)[:80] or "service"
+    service, created = VendorService.objects.get_or_create(
+        vendor=vendor,
+        slug=slug,
+        defaults={
+            "name": intake.service_name or slug,
+            "description": intake.service_description,
+            "business_criticality": intake.business_criticality,
+            "production_access": intake.production_access,
+            "handles_secrets": intake.handles_secrets,
+        },
+    )
+    if not created and (intake.production_access or intake.handles_secrets):
+        # An existing service only gains exposure from a new request; the review decides if it loses any.
+        service.production_access = service.production_access or intake.production_access
+        service.handles_secrets = service.handles_secrets or intake.handles_secrets
+        service.save(update_fields=["production_access", "handles_secrets", "updated_at"])
+    return service
+
+
+def _flow_code(system, vendor, service):
+    # Readable and stable: "<system>-to-<vendor>", numbered when that vendor already has a flow from the system.
+    base = f"{system.slug}-to-{vendor.slug}"
+    code, number = base[:120], 1
+    while DataFlow.objects.filter(code=code).exists():
+        number += 1
+        code = f"{base[:112]}-{number}"
+    return code

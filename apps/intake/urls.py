@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("", views.intake_list, name="list"),
+    path("new/", views.intake_create, name="create"),
+    path("<int:pk>/", views.intake_edit, name="edit"),
+]

@@ -1,0 +1,95 @@
+"""Review endpoints. Opening a review and every state change go through apps.reviews.services."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.api.fields import RefusalSerializer
+from apps.api.pagination import AppendOnlyCursorPagination
+from apps.api.viewsets import RegisterReadOnlyViewSet, RegisterViewSetMixin
+from apps.reviews import services
+from apps.reviews.filters import FindingFilterSet, ReviewFilterSet, RiskExceptionFilterSet
+from apps.reviews.models import Finding, Review, RiskException
+
+from .serializers import (
+    ApproveWithConditionsSerializer,
+    FindingSerializer,
+    ReviewOpenSerializer,
+    ReviewSerializer,
+    ReviewTransitionSerializer,
+    RiskExceptionSerializer,
+    TransitionSerializer,
+)
+
+TRANSITION_RESPONSES = {200: ReviewSerializer, 409: RefusalSerializer}
+
+
+class ReviewViewSet(RegisterViewSetMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Reviews. PUT/PATCH edit the summary and due date only: state, requester and decider are read-only."""
+
+    queryset = Review.objects.all()
+    serializer_class = ReviewSerializer
+    filterset_class = ReviewFilterSet
+    select_related = ("vendor", "incident", "requested_by", "decided_by")
+
+    @extend_schema(request=ReviewOpenSerializer, responses={201: ReviewSerializer})
+    def create(self, request):
+        """Open a review of a vendor (draft), requested by the caller."""
+        serializer = ReviewOpenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.review_open(requested_by=request.user, **serializer.validated_data)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    def _transition(self, request, service, serializer_class=TransitionSerializer):
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = service(review=self.get_object(), actor=request.user, **serializer.validated_data)
+        return Response(ReviewSerializer(review).data)
+
+    @extend_schema(request=TransitionSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(request, services.review_submit)
+
+    @extend_schema(request=TransitionSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._transition(request, services.review_start)
+
+    @extend_schema(request=TransitionSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._transition(request, services.review_approve)
+
+    @extend_schema(request=ApproveWithConditionsSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="approve-with-conditions")
+    def approve_with_conditions(self, request, pk=None):
+        return self._transition(request, services.review_approve_with_conditions, ApproveWithConditionsSerializer)
+
+    @extend_schema(request=TransitionSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._transition(request, services.review_reject)
+
+    @extend_schema(responses=ReviewTransitionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=AppendOnlyCursorPagination)
+    def transitions(self, request, pk=None):
+        """The review's state history, newest first (cursor pagination: the history only grows)."""
+        review = self.get_object()
+        page = self.paginate_queryset(review.transitions.select_related("actor").order_by("-id"))
+        return self.get_paginated_response(ReviewTransitionSerializer(page, many=True).data)
+
+
+class FindingViewSet(RegisterReadOnlyViewSet):
+    queryset = Finding.objects.all()
+    serializer_class = FindingSerializer
+    filterset_class = FindingFilterSet
+    select_related = ("review__vendor", "owner")
+
+
+class RiskExceptionViewSet(RegisterReadOnlyViewSet):
+    queryset = RiskException.objects.all()
+    serializer_class = RiskExceptionSerializer
+    filterset_class = RiskExceptionFilterSet
+    select_related = ("vendor_requirement__vendor", "vendor_requirement__requirement", "approved_by")

@@ -1,0 +1,7 @@
+from .views import BaselineViewSet, SecurityRequirementViewSet, VendorRequirementViewSet
+
+routes = (
+    ("requirements", SecurityRequirementViewSet, "requirement"),
+    ("baselines", BaselineViewSet, "baseline"),
+    ("vendor-requirements", VendorRequirementViewSet, "vendorrequirement"),
+)
