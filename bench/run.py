@@ -17,9 +17,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vendorrisk.settings.local")
 os.environ["DEBUG"] = "False"  # the figures must not include debug toolbars, query logging or tracebacks
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
+import logging  # noqa: E402
+
 import django  # noqa: E402
 
 django.setup()
+logging.disable(logging.INFO)  # login and request logs would interleave with the table
 
 from bench import checks  # noqa: E402
 from bench.harness import print_table  # noqa: E402

@@ -80,6 +80,7 @@ class Bench:
                 cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give a live database
         user, _ = get_user_model().objects.get_or_create(username="bench-reviewer", defaults={"is_staff": True})
         user.groups.add(Group.objects.get(name=SECURITY_REVIEWER))
+        self.user = user
         self.client.force_login(user)
         self._verify_otp(user)
         self.heavy_vendor = self._heavy_vendor()
@@ -252,7 +253,7 @@ class Bench:
         if incident is None:
             return [*rows, not_built("incident report", "no incident in the register")]
         rows.append(measure("SQL incident report rows", lambda: sql.incident_report(incident.pk), repeat=self.repeat))
-        path = first_routed(f"/api/v1/incidents/{incident.slug}/report/", f"/api/v1/incidents/{incident.pk}/report/")
+        path = first_routed(f"/api/v1/incidents/{incident.pk}/report/")
         if path:
             rows.append(measure("API incident report json", self._get_any(f"{path}?format=json"), repeat=self.repeat))
         elif build_incident and render:
@@ -304,12 +305,25 @@ class Bench:
         else:
             rows.append(not_built("tier recomputation, all vendors", "apps.risk.services"))
         rows.append(self.fanout_sql())
-        fanout = optional("bench.fanout", "run_fanout", "measure_fanout")
-        if fanout:
-            rows.append(fanout(repeat=1))
-        else:
-            rows.append(not_built("baseline fan-out (application path)", "bench/fanout.py / apps.risk"))
+        rows.append(self.fanout_service())
         return rows
+
+    def fanout_service(self):
+        """The tightening fan-out as the app runs it: a new requirement for every vendor receiving contact data."""
+        tighten = optional("apps.risk.services", "baseline_tighten")
+        fan_out = optional("apps.risk.services", "tightening_fan_out")
+        if not (tighten and fan_out):
+            return not_built("baseline fan-out (tightening)", "apps.risk.services.tightening_fan_out")
+        counts = {}
+
+        def action():
+            requirement = SecurityRequirement.objects.create(code="bench-fanout", title="Bench fan-out")
+            tightening = tighten(requirement=requirement, actor=self.user, scope={"data_categories": ["contact"]})
+            counts.update(fan_out(tightening_id=tightening.pk))
+
+        row = measure("baseline fan-out (tightening)", self.rolled_back(action), repeat=2)
+        row.note = f"{counts.get('statuses_created', 0):,} statuses for {counts.get('vendors_in_scope', 0):,} vendors"
+        return row
 
     def fanout_sql(self):
         """Set-based floor for the fan-out: one statement inserts the new requirement for every tier-2 vendor."""
