@@ -20,7 +20,7 @@ from django.utils import timezone
 from apps.accounts.roles import SECURITY_REVIEWER
 from apps.core.demo import fixture_files
 from apps.core.portfolio import generate_portfolio, peak_rss_mb
-from apps.datamap.models import DataFlow, DataFlowCategory
+from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
 from apps.incidents.models import Incident
 from apps.risk.models import SecurityRequirement
 from apps.vendors.models import Vendor
@@ -191,6 +191,9 @@ class Bench:
             sharing="shared",
             category__path__startswith="contact/email-address/",
         )
+        shared_in_subtree_by_id = DataFlowCategory.objects.filter(
+            flow__vendor=OuterRef("pk"), flow__mechanism="client_side_sdk", sharing="shared"
+        )
         exists = Vendor.objects.filter(Exists(shared_in_subtree)).order_by("display_name", "pk")
         joined = (
             Vendor.objects.filter(
@@ -201,20 +204,45 @@ class Bench:
             .distinct()
             .order_by("display_name", "pk")
         )
+
+        def ids_first():
+            # The proposal: resolve the subtree in the ~40-row catalogue, then join on literal ids.
+            ids = list(
+                DataCategory.objects.filter(path__startswith="contact/email-address/").values_list("pk", flat=True)
+            )
+            rows = shared_in_subtree_by_id.filter(category_id__in=ids)
+            return list(Vendor.objects.filter(Exists(rows)).order_by("display_name", "pk")[:100])
+
         return [
+            measure("ORM blast radius, EXISTS, ids first (100)", ids_first, repeat=self.repeat),
             measure("ORM blast radius, EXISTS (100)", lambda: list(exists[:100]), repeat=self.repeat),
             measure("ORM blast radius, JOIN+DISTINCT (100)", lambda: list(joined[:100]), repeat=self.repeat),
         ]
 
     def flow_list(self):
         sql_row = measure(f"SQL flows in {SUBTREE}/ subtree (100)", sql.flows_in_subtree, repeat=self.repeat)
+        ids = list(DataCategory.objects.filter(path__startswith=f"{SUBTREE}/").values_list("pk", flat=True))
+        in_subtree = DataFlow.objects.filter(
+            Exists(DataFlowCategory.objects.filter(flow=OuterRef("pk"), sharing="shared", category_id__in=ids))
+        ).select_related("system", "vendor")
+        orm_rows = [
+            measure(
+                f"ORM flows in {SUBTREE}/, Meta ordering (100)", lambda: list(in_subtree[:100]), repeat=self.repeat
+            ),
+            measure(
+                f"ORM flows in {SUBTREE}/, ordered by code (100)",
+                lambda: list(in_subtree.order_by("code")[:100]),
+                repeat=self.repeat,
+            ),
+            measure(f"ORM COUNT(*) flows in {SUBTREE}/", in_subtree.count, repeat=self.repeat),
+        ]
         path = first_routed("/api/v1/data-flows/", "/api/v1/dataflows/", "/api/v1/flows/")
         if not path:
-            return [sql_row, not_built(f"API flows in {SUBTREE}/ subtree (100)", "/api/v1/data-flows/")]
+            return [sql_row, *orm_rows, not_built(f"API flows in {SUBTREE}/ subtree (100)", "/api/v1/data-flows/")]
         api = self.api_row(
             f"API flows in {SUBTREE}/ subtree (100)", f"{path}?page_size=100&data_category={SUBTREE}", sql_row
         )
-        return [sql_row, api]
+        return [sql_row, *orm_rows, api]
 
     def dashboard(self):
         sql_row = measure("SQL dashboard aggregates", sql.dashboard, repeat=self.repeat)
