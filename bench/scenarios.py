@@ -217,6 +217,9 @@ class Bench:
             measure("ORM blast radius, EXISTS, ids first (100)", ids_first, repeat=self.repeat),
             measure("ORM blast radius, EXISTS (100)", lambda: list(exists[:100]), repeat=self.repeat),
             measure("ORM blast radius, JOIN+DISTINCT (100)", lambda: list(joined[:100]), repeat=self.repeat),
+            # What the paginator adds: an exact COUNT(*) walks every match; a capped one stops at 1,001.
+            measure("ORM blast radius COUNT(*)", exists.count, repeat=self.repeat),
+            measure("ORM blast radius COUNT capped at 1,001", lambda: exists[:1001].count(), repeat=self.repeat),
         ]
 
     def flow_list(self):
