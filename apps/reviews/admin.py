@@ -15,7 +15,7 @@ from .workflow import TRANSITIONS
 REFUSALS = (TransitionRefused, PermissionDenied, ValidationError)
 
 
-def _refusal_text(error):
+def refusal_text(error):
     if isinstance(error, ValidationError) and hasattr(error, "message_dict"):
         return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
     if isinstance(error, ValidationError):
@@ -30,7 +30,7 @@ def run_each(modeladmin, request, objects, call, done):
         try:
             call(obj)
         except REFUSALS as error:
-            modeladmin.message_user(request, f"{obj}: {_refusal_text(error)}", messages.ERROR)
+            modeladmin.message_user(request, f"{obj}: {refusal_text(error)}", messages.ERROR)
         else:
             succeeded += 1
     if succeeded:
@@ -257,7 +257,7 @@ class OffboardingChecklistForm(forms.ModelForm):
                     deletion_certificate=certificate,
                 )
             except REFUSALS as error:
-                raise ValidationError(_refusal_text(error)) from error
+                raise ValidationError(refusal_text(error)) from error
         return certificate
 
 

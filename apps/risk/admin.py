@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.reviews.admin import _refusal_text, run_each
+from apps.reviews.admin import refusal_text, run_each
 from apps.reviews.services import offboarding_start
 from apps.vendors.choices import VendorStatus
 from apps.vendors.workflow import vendor_status_change
@@ -76,7 +76,7 @@ class VendorRequirementAdmin(SimpleHistoryAdmin):
                             actor=request.user,
                         )
                     except (PermissionDenied, ValidationError) as error:
-                        raise ValidationError(_refusal_text(error)) from error
+                        raise ValidationError(refusal_text(error)) from error
                 return cleaned
 
         return RecordForm
@@ -187,7 +187,7 @@ class VendorRiskAdmin(admin.ModelAdmin):
                             actor=request.user,
                         )
                 except (PermissionDenied, ValidationError) as error:
-                    raise ValidationError(_refusal_text(error)) from error
+                    raise ValidationError(refusal_text(error)) from error
                 return cleaned
 
         return OverrideForm
@@ -290,7 +290,7 @@ class TighteningAdmin(admin.ModelAdmin):
                         incident=cleaned.get("incident"),
                     )
                 except (PermissionDenied, ValidationError) as error:
-                    raise ValidationError(_refusal_text(error)) from error
+                    raise ValidationError(refusal_text(error)) from error
                 return cleaned
 
         return TightenForm

@@ -244,6 +244,3 @@ AXES_VERBOSE = False
 
 # The audit history is evidence: shown in the admin, never reverted from it.
 SIMPLE_HISTORY_REVERT_DISABLED = True
-
-# Django 6 behaviour now: a URL typed without a scheme is taken as https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
