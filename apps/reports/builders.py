@@ -91,8 +91,8 @@ def _tier(vendor, latest_change):
 
 def _flow(flow, category_item):
     shared, not_shared = [], []
-    for row in flow.flow_categories.all():
-        (shared if row.sharing == Sharing.SHARED else not_shared).append(category_item(row.category))
+    for category, sharing in flow.category_rows:
+        (shared if sharing == Sharing.SHARED else not_shared).append(category_item(category))
     return {
         "code": flow.code,
         "system": {"slug": flow.system.slug, "name": flow.system.name, "url": flow.system.url},
@@ -128,9 +128,9 @@ def _subprocessor(link, flows, category_item):
     relevant = [f for f in flows if not supported or f.service_id in supported]
     categories = OrderedDict()
     for flow in relevant:
-        for row in flow.flow_categories.all():
-            if row.sharing == Sharing.SHARED:
-                categories.setdefault(row.category.code, category_item(row.category))
+        for category, sharing in flow.category_rows:
+            if sharing == Sharing.SHARED:
+                categories.setdefault(category.code, category_item(category))
     return {
         "name": link.subprocessor.display_name,
         "slug": link.subprocessor.slug,

@@ -1,8 +1,8 @@
 """Reads behind the reports: each fetches everything its builder needs in a fixed number of queries."""
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
-from apps.datamap.models import DataFlow, DataFlowCategory
+from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
 from apps.incidents.models import Incident, IncidentExposure
 from apps.risk.models import TierChange
 from apps.vendors.models import Subprocessor, Vendor
@@ -12,11 +12,27 @@ class ReportSubjectNotFound(LookupError):
     """The vendor or incident a report was asked for does not exist."""
 
 
-def _flows_with_categories():
-    categories = DataFlowCategory.objects.select_related("category").order_by("category__path")
-    return DataFlow.objects.select_related("system", "service").prefetch_related(
-        Prefetch("flow_categories", queryset=categories)
+def _flows_with_categories(flows):
+    """The flows, each with `category_rows`: [(category, sharing)] in catalogue order. Three queries.
+
+    The (flow, category) rows are read as tuples and the categories once each: a 200-flow × 50-category vendor
+    has 10,000 rows but 50 categories, and building 20,000 model instances was most of the report's time.
+    """
+    flow_ids = flows.values("pk")
+    rows = (
+        DataFlowCategory.objects.filter(flow__in=flow_ids)
+        .order_by("category__path", "category__code")
+        .values_list("flow_id", "category_id", "sharing")
     )
+    used = DataFlowCategory.objects.filter(flow__in=flow_ids).values("category_id")
+    categories = {category.pk: category for category in DataCategory.objects.filter(pk__in=used)}
+    flow_list = list(flows.select_related("system", "service").order_by("system__name", "code"))
+    by_flow = {flow.pk: flow for flow in flow_list}
+    for flow in flow_list:
+        flow.category_rows = []
+    for flow_id, category_id, sharing in rows:
+        by_flow[flow_id].category_rows.append((categories[category_id], sharing))
+    return flow_list
 
 
 def vendor_by_slug(slug):
@@ -43,7 +59,7 @@ def dataflow_report_data(*, vendor):
     exposures = IncidentExposure.objects.select_related("category").order_by("category__path")
     return {
         "vendor": vendor,
-        "flows": list(_flows_with_categories().filter(vendor=vendor).order_by("system__name", "code")),
+        "flows": _flows_with_categories(DataFlow.objects.filter(vendor=vendor)),
         "subprocessors": list(
             Subprocessor.objects.filter(vendor=vendor).select_related("subprocessor").prefetch_related("services")
         ),
@@ -64,11 +80,13 @@ def incident_report_data(*, incident):
     return {
         "incident": incident,
         "systems": list(incident.affected_systems.order_by("name")),
-        "flows": list(_flows_with_categories().filter(incidents=incident).order_by("system__name", "code")),
+        "flows": _flows_with_categories(DataFlow.objects.filter(incidents=incident)),
         "exposures": list(incident.exposures.select_related("category", "source").order_by("status", "category__path")),
         "sources": list(incident.sources.order_by("-reliability", "key")),
         "events": list(
-            incident.timeline.select_related("source", "corrects").order_by("occurred_at", "recorded_at", "id")
+            incident.timeline.select_related("source", "corrects").order_by(
+                F("occurred_at").asc(nulls_last=True), "recorded_at", "id"
+            )
         ),
         "actions": list(incident.actions.order_by("due_on", "id")),
         "recommendations": list(incident.recommendations.select_related("source").order_by("position", "id")),

@@ -1,12 +1,22 @@
+import base64
+import hashlib
+
 import pytest
 from django.urls import reverse
 
 from apps.reports.renderers import REPORT_STYLE_CSP_SOURCE
+from tests.factories.datamap import DataCategoryFactory
+from tests.factories.incidents import IncidentExposureFactory, IncidentFactory
+from tests.factories.vendors import ContractFactory, VendorFactory
 
 
 @pytest.fixture
-def urls(mixpanel):
-    vendor, incident = mixpanel
+def urls(db):
+    """Report URLs of a small case: the role checks do not need the whole Mixpanel demo."""
+    incident = IncidentFactory(slug="acme-2025-01", vendor=VendorFactory(slug="acme"))
+    ContractFactory(vendor=incident.vendor, breach_notification_hours=72)
+    IncidentExposureFactory(incident=incident, category=DataCategoryFactory(name="Email address"))
+    vendor = incident.vendor
     return {
         "dataflow": reverse("reports:vendor-dataflow", args=[vendor.slug]),
         "incident": reverse("reports:incident-report", args=[incident.slug]),
@@ -23,6 +33,12 @@ def test_reviewer_gets_the_html_report_with_a_csp_that_allows_only_its_own_style
     policy = response["Content-Security-Policy"]
     style_src = next(part for part in policy.split(";") if part.strip().startswith("style-src"))
     assert REPORT_STYLE_CSP_SOURCE in style_src
+    # The hash allowed is the hash of the style block the page really carries, so the browser applies it.
+    page = response.content.decode()
+    embedded = page[page.index("<style>") + len("<style>") : page.index("</style>")]
+    digest = base64.b64encode(hashlib.sha256(embedded.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" == REPORT_STYLE_CSP_SOURCE
+    assert page.count("<style") == 1
     assert "unsafe-inline" not in policy
     assert "script-src 'self'" in policy
 
@@ -31,7 +47,7 @@ def test_reviewer_gets_other_formats_and_the_notice(client, reviewer, urls):
     client.force_login(reviewer)
     assert client.get(urls["incident"], {"format": "json"}).json()["notification"]["contract_breached"] is True
     csv_response = client.get(urls["dataflow"], {"format": "csv"})
-    assert csv_response["Content-Disposition"] == 'attachment; filename="dataflow-mixpanel.csv"'
+    assert csv_response["Content-Disposition"] == 'attachment; filename="dataflow-acme.csv"'
     notice = client.get(urls["notice"], {"lang": "fr"})
     assert "Adresse e-mail" in notice.content.decode()
 
@@ -44,7 +60,7 @@ def test_bad_format_or_language_is_a_400_naming_the_field(client, reviewer, urls
     assert response.status_code == 400 and response.content.startswith(b"lang:")
 
 
-def test_unknown_vendor_or_incident_is_a_404(client, reviewer, mixpanel):
+def test_unknown_vendor_or_incident_is_a_404(client, reviewer, urls):
     client.force_login(reviewer)
     assert client.get(reverse("reports:vendor-dataflow", args=["nope"])).status_code == 404
     assert client.get(reverse("reports:incident-report", args=["nope"])).status_code == 404
@@ -72,9 +88,14 @@ def test_anonymous_is_sent_to_the_login_page(client, urls):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_vendor_change_page_has_the_report_buttons(client, reviewer, mixpanel, urls):
-    vendor, _ = mixpanel
+def test_vendor_and_incident_change_pages_have_the_report_buttons(client, reviewer, mixpanel):
+    vendor, incident = mixpanel
     client.force_login(reviewer)
     page = client.get(reverse("admin:vendors_vendor_change", args=[vendor.pk])).content.decode()
-    assert f'href="{urls["dataflow"]}"' in page
-    assert f'href="{urls["dataflow"]}?format=csv"' in page
+    dataflow = reverse("reports:vendor-dataflow", args=[vendor.slug])
+    assert f'href="{dataflow}"' in page and f'href="{dataflow}?format=csv"' in page
+
+    page = client.get(reverse("admin:incidents_incident_change", args=[incident.pk])).content.decode()
+    assert f'href="{reverse("reports:incident-report", args=[incident.slug])}"' in page
+    for lang in ("en", "fr", "es"):
+        assert f'href="{reverse("reports:incident-notice", args=[incident.slug])}?lang={lang}"' in page

@@ -3,6 +3,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.factories.incidents import IncidentFactory
+from tests.factories.vendors import VendorFactory
+
 
 def test_dataflow_report_writes_the_file_in_the_format_asked(mixpanel, tmp_path):
     target = tmp_path / "mixpanel.json"
@@ -35,7 +38,8 @@ def test_incident_notice_prints_the_notice_in_the_language_asked(mixpanel, capsy
         (("incident_report", "mixpanel-2025-11", "--format", "docx"), "unknown format 'docx'"),
     ],
 )
-def test_bad_input_is_one_line_and_writes_no_file(mixpanel, tmp_path, args, message):
+def test_bad_input_is_one_line_and_writes_no_file(db, tmp_path, args, message):
+    IncidentFactory(slug="mixpanel-2025-11", vendor=VendorFactory(slug="mixpanel"))
     target = tmp_path / "out"
     with pytest.raises(CommandError) as error:
         call_command(*args, "--output", str(target))
@@ -51,12 +55,14 @@ def test_bad_input_is_one_line_and_writes_no_file(mixpanel, tmp_path, args, mess
         (("incident_notice", "nope", "--lang", "fr"), "no incident with slug or id 'nope'"),
     ],
 )
-def test_notice_bad_input_is_one_line(mixpanel, args, message):
+def test_notice_bad_input_is_one_line(db, args, message):
+    IncidentFactory(slug="mixpanel-2025-11")
     with pytest.raises(CommandError, match=message):
         call_command(*args)
 
 
-def test_unwritable_output_is_a_command_error(mixpanel, tmp_path):
+def test_unwritable_output_is_a_command_error(db, tmp_path):
+    VendorFactory(slug="mixpanel")
     with pytest.raises(CommandError, match="cannot write"):
         call_command("dataflow_report", "mixpanel", "--output", str(tmp_path / "missing-dir" / "x.json"))
 

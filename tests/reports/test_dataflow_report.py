@@ -168,3 +168,20 @@ def test_query_count_does_not_grow_with_flows_and_categories(db, django_assert_m
     with django_assert_max_num_queries(len(small.captured_queries)):
         report = build_incident_report(incident=big_incident)
     assert len(report["flows"]) == 200
+
+
+def test_shows_the_workflow_state_tier_requirements_and_reviews(mixpanel):
+    vendor, _ = mixpanel
+    report = build_dataflow_report(vendor=vendor)
+
+    assert report["vendor"]["tier"] == vendor.tier is not None
+    assert report["vendor"]["tier_reasons"], "the tier comes with the reasons of its latest change"
+    assert report["vendor"]["status"] == vendor.status
+    assert {r["code"] for r in report["requirements"]} == set(
+        vendor.requirement_statuses.values_list("requirement__code", flat=True)
+    )
+    assert report["requirements"]
+    assert [(r["kind"], r["state"]) for r in report["reviews"]] == list(
+        vendor.reviews.order_by("-created_at").values_list("kind", "state")
+    )
+    assert "breach-notification-72h" in render(report, "md")[0]

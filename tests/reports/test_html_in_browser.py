@@ -1,6 +1,7 @@
 """The HTML report as a reader sees it: rendered by headless Chromium with every network request refused."""
 
 import pytest
+from django.urls import reverse
 
 from apps.reports.builders import build_dataflow_report, build_incident_report
 from apps.reports.renderers import render
@@ -66,3 +67,41 @@ def test_incident_report_renders_with_no_network(mixpanel):
     seen = _render_in_chromium(html)
     assert seen["visible"] and seen["box"]["width"] > 0
     assert seen["requests"] == []
+
+
+@pytest.mark.browser
+def test_served_report_keeps_its_style_under_the_csp_of_the_admin_view(client, reviewer, mixpanel):
+    """Served with the view's CSP, Chromium applies the report's own style (allowed by hash) and nothing else."""
+    from playwright.sync_api import sync_playwright
+
+    vendor, _ = mixpanel
+    client.force_login(reviewer)
+    response = client.get(reverse("reports:vendor-dataflow", args=[vendor.slug]))
+    policy = response["Content-Security-Policy"]
+    body = response.content.decode()
+    injected = body.replace("</body>", "<style>h1{color:rgb(255, 0, 0)}</style></body>")
+    url = "https://register.test/report"
+    violations = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda message: violations.append(message.text))
+
+            def serve_only_the_report(route):
+                if route.request.url == url:
+                    route.fulfill(body=injected, content_type="text/html", headers={"Content-Security-Policy": policy})
+                else:
+                    route.abort()
+
+            page.route("**/*", serve_only_the_report)
+            page.goto(url)
+            font = page.locator("h1").evaluate("e => getComputedStyle(e).fontFamily")
+            colour = page.locator("h1").evaluate("e => getComputedStyle(e).color")
+            box = page.locator("svg#dataflow-diagram").bounding_box()
+        finally:
+            browser.close()
+    assert "sans-serif" in font, "the report's own style block is allowed by its hash"
+    assert colour != "rgb(255, 0, 0)", "an injected style block is refused"
+    assert any("Content Security Policy" in text for text in violations)
+    assert box["width"] > 0 and box["height"] > 0

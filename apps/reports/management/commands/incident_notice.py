@@ -12,6 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("--lang", default="en", help=f"one of {', '.join(NOTICE_LANGUAGES)} (default en)")
 
     def handle(self, *args, incident, lang, **options):
+        if lang not in NOTICE_LANGUAGES:
+            raise CommandError(f"unknown language {lang!r}: choose one of {', '.join(NOTICE_LANGUAGES)}")
         try:
             text = render_notice(incident=incident_by_reference(incident), lang=lang)
         except (ReportSubjectNotFound, UnknownLanguage) as exc:
