@@ -94,7 +94,8 @@ def reviews_due(today: datetime.date | None = None):
     today = today or timezone.localdate()
     midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=datetime.UTC)
     overdue, due_soon = {}, {}
-    for tier, months in review_cadences().items():
+    cadences = review_cadences()
+    for tier, months in cadences.items():
         cutoff = midnight - relativedelta(months=months)
         in_tier = Q(tier=tier)
         overdue[f"overdue_{tier}"] = Count(
@@ -112,7 +113,7 @@ def reviews_due(today: datetime.date | None = None):
     )
     by_tier = {
         str(tier): {"overdue": counts[f"overdue_{tier}"], "due_within_30_days": counts[f"due_soon_{tier}"]}
-        for tier in sorted(review_cadences())
+        for tier in sorted(cadences)
     }
     return {
         "overdue": sum(row["overdue"] for row in by_tier.values()),

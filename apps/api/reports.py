@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
+from apps.reports.notices import NOTICE_LANGUAGES
 from apps.reports.renderers import CONTENT_TYPES, FORMATS, REPORT_STYLE_CSP_SOURCE, render
 
 REPORT_SCHEMA = {
@@ -13,6 +14,24 @@ REPORT_SCHEMA = {
     ],
     "responses": {(200, content_type.split(";")[0]): OpenApiTypes.STR for content_type in CONTENT_TYPES.values()},
 }
+
+
+NOTICE_SCHEMA = {
+    "parameters": [
+        OpenApiParameter(
+            "lang", OpenApiTypes.STR, enum=NOTICE_LANGUAGES, default="en", description="The notice's language."
+        )
+    ],
+    "responses": {(200, "text/plain"): OpenApiTypes.STR},
+}
+
+
+def requested_language(request) -> str:
+    """The notice language from `?lang=` (default en). Raises ValidationError naming the parameter."""
+    lang = request.query_params.get("lang", "en")
+    if lang not in NOTICE_LANGUAGES:
+        raise ValidationError({"lang": [f"Unknown language {lang!r}; choose one of {', '.join(NOTICE_LANGUAGES)}."]})
+    return lang
 
 
 def requested_format(request) -> str:

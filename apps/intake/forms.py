@@ -165,6 +165,7 @@ class IntakeForm(forms.ModelForm):
         self.fields["business_criticality"].choices = [c for c in self.fields["business_criticality"].choices if c[0]]
         for name in ("vendor_choice", "business_criticality", "vendor_category"):
             self.fields[name].required = False
+        self.fields["vendor_category"].choices = [("", _("Choose one")), *self.fields["vendor_category"].choices[1:]]
         if self.instance.pk:
             if self.instance.existing_vendor_id:
                 self.initial["existing_vendor_name"] = self.instance.existing_vendor.display_name

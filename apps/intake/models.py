@@ -119,6 +119,9 @@ class IntakeRequest(TimeStampedModel):
         _("tier at submit"), choices=Tier.choices, null=True, blank=True, editable=False
     )
     reviewers_notified_at = models.DateTimeField(_("reviewers notified at"), null=True, blank=True, editable=False)
+    # The blank form carries a random token: a second POST of the same new form (a double click, a resent
+    # request) finds the request the first one created instead of creating another.
+    form_token = models.UUIDField(_("form token"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[systems, categories])
 
@@ -131,6 +134,11 @@ class IntakeRequest(TimeStampedModel):
                 condition=Q(status=IntakeStatus.DRAFT) | Q(submitted_at__isnull=False, vendor__isnull=False),
                 name="intakerequest_submitted_has_vendor",
                 violation_error_message=_("A submitted request records when it was submitted and its vendor."),
+            ),
+            models.UniqueConstraint(
+                fields=["requester", "form_token"],
+                name="intakerequest_one_per_form_token",
+                violation_error_message=_("This form was already saved."),
             ),
         ]
 

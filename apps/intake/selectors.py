@@ -21,6 +21,11 @@ def intake_get_for_requester(*, user, pk: int) -> IntakeRequest:
     return intake_list_for_requester(user=user).prefetch_related("systems", "categories").get(pk=pk)
 
 
+def intake_for_form_token(*, user, form_token) -> IntakeRequest | None:
+    """The buyer's request created from the blank form carrying this token, if a POST of it was already saved."""
+    return intake_list_for_requester(user=user).filter(form_token=form_token).first()
+
+
 def vendor_choices() -> QuerySet[Vendor]:
     """Vendors a buyer can pick by name: all but terminated ones, which need a new request to come back."""
     return Vendor.objects.exclude(status=VendorStatus.TERMINATED).only("id", "slug", "display_name", "status")
@@ -43,12 +48,10 @@ class CategoryNode:
 
 
 def category_tree() -> list[CategoryNode]:
-    """The whole catalogue as a tree of top-level categories, in one query (ordered by path, parents first)."""
-    nodes: dict[int, CategoryNode] = {}
+    """The whole catalogue as a tree, in one query, in the catalogue's own order (identifying data first)."""
+    nodes = {category.pk: CategoryNode(category) for category in DataCategory.objects.order_by("pk")}
     roots: list[CategoryNode] = []
-    for category in DataCategory.objects.order_by("path"):
-        node = CategoryNode(category)
-        nodes[category.pk] = node
-        parent = nodes.get(category.parent_id)
+    for node in nodes.values():
+        parent = nodes.get(node.category.parent_id)
         (parent.children if parent else roots).append(node)
     return roots

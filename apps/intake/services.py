@@ -1,5 +1,7 @@
 """Writes on intake requests: save a draft, submit. The submit turns the answers into the register's data map."""
 
+import uuid
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,17 +18,18 @@ from apps.vendors.choices import VendorStatus
 from apps.vendors.models import Vendor, VendorService
 
 from .choices import IntakeStatus, VendorChoice
-from .forms import new_vendor_slug
+from .forms import IntakeForm, new_vendor_slug
 from .models import IntakeRequest
 from .signals import intake_submitted
 
 
 @transaction.atomic
-def intake_draft_save(*, requester, form) -> IntakeRequest:
+def intake_draft_save(*, requester, form: IntakeForm, form_token: uuid.UUID | None = None) -> IntakeRequest:
     """Save a validated IntakeForm as the requester's draft (a new one when the form has no instance yet).
 
-    Raises TransitionRefused when the request was submitted meanwhile (it is no longer editable) and
-    PermissionDenied when it belongs to someone else.
+    `form_token` marks a new request with the token of the blank form it came from. Raises TransitionRefused
+    when the request was submitted meanwhile (code "not_draft") or when another POST of the same blank form
+    already saved it (code "duplicate_form"), and PermissionDenied when it belongs to someone else.
     """
     intake = form.instance
     if intake.pk:
@@ -37,8 +40,14 @@ def intake_draft_save(*, requester, form) -> IntakeRequest:
             raise TransitionRefused(_("This request was submitted and can no longer be edited."), code="not_draft")
     else:
         intake.requester = requester
+        intake.form_token = form_token
     intake.status = IntakeStatus.DRAFT
-    return form.save()
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError as exc:
+        # Two POSTs of one blank form at once: the unique (requester, form_token) lets only the first create.
+        raise TransitionRefused(_("This form was already saved."), code="duplicate_form") from exc
 
 
 @transaction.atomic

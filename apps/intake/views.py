@@ -3,6 +3,7 @@
 Thin doors: the rules live in forms (answers), services (writes) and selectors (who sees what).
 """
 
+import uuid
 from functools import wraps
 
 from django.contrib import messages
@@ -20,7 +21,13 @@ from apps.core.exceptions import TransitionRefused
 from .feedback import intake_feedback
 from .forms import INTENT_CHECK, INTENT_DRAFT, INTENT_SUBMIT, INTENTS, IntakeForm
 from .models import IntakeRequest
-from .selectors import category_tree, intake_get_for_requester, intake_list_for_requester, vendor_choices
+from .selectors import (
+    category_tree,
+    intake_for_form_token,
+    intake_get_for_requester,
+    intake_list_for_requester,
+    vendor_choices,
+)
 from .services import intake_draft_save, intake_submit
 
 
@@ -45,22 +52,24 @@ def intake_list(request):
 @procurement_required
 @require_http_methods(["GET", "POST"])
 def intake_create(request):
-    if request.method == "POST":
-        return _post(request, IntakeRequest())
-    return _render_form(request, IntakeForm(), intake=None)
+    if request.method == "GET":
+        return _render_form(request, IntakeForm(), intake=None, form_token=uuid.uuid4())
+    form_token = _parse_token(request.POST.get("form_token"))
+    already = intake_for_form_token(user=request.user, form_token=form_token) if form_token else None
+    if already is not None:
+        # The same blank form posted again (double click, back button): it acts on what the first POST saved.
+        return _post_existing(request, already)
+    return _post(request, IntakeRequest(), form_token=form_token)
 
 
 @procurement_required
 @require_http_methods(["GET", "POST"])
 def intake_edit(request, pk):
     intake = _own_request(request, pk)
-    if not intake.is_editable:
-        if request.method == "POST":
-            messages.info(request, _("This request has been submitted and can no longer be edited."))
-            return redirect("intake:edit", pk=intake.pk)
-        return render(request, "intake/detail.html", {"intake": intake})
     if request.method == "POST":
-        return _post(request, intake)
+        return _post_existing(request, intake)
+    if not intake.is_editable:
+        return render(request, "intake/detail.html", {"intake": intake})
     return _render_form(request, IntakeForm(instance=intake), intake=intake, feedback=_feedback_for(intake))
 
 
@@ -72,25 +81,38 @@ def _own_request(request, pk):
         raise Http404 from exc
 
 
-def _post(request, intake):
+def _parse_token(value):
+    try:
+        return uuid.UUID(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _post_existing(request, intake):
+    if not intake.is_editable:
+        messages.info(request, _("This request has been submitted and can no longer be edited."))
+        return redirect("intake:edit", pk=intake.pk)
+    return _post(request, intake)
+
+
+def _post(request, intake, *, form_token=None):
     intent = request.POST.get("intent")
     intent = intent if intent in INTENTS else INTENT_DRAFT
     form = IntakeForm(request.POST, instance=intake, intent=intent)
     if not form.is_valid():
-        return _render_form(
-            request,
-            form,
-            intake=intake if intake.pk else None,
-        )
+        return _render_form(request, form, intake=intake if intake.pk else None, form_token=form_token)
     try:
-        saved = intake_draft_save(requester=request.user, form=form)
+        saved = intake_draft_save(requester=request.user, form=form, form_token=form_token)
     except TransitionRefused as exc:
         messages.info(request, str(exc))
+        if exc.code == "duplicate_form":
+            return redirect("intake:list")
         return redirect("intake:edit", pk=intake.pk)
     if intent == INTENT_DRAFT:
         messages.success(request, _("Draft saved. You can come back to it from your list of requests."))
         return redirect("intake:edit", pk=saved.pk)
     if intent == INTENT_CHECK:
+        messages.success(request, _("Draft saved. The tier your answers imply is shown below."))
         return redirect(reverse("intake:edit", kwargs={"pk": saved.pk}) + "#tier-feedback")
     try:
         intake_submit(intake_request=saved, actor=request.user)
@@ -111,8 +133,11 @@ def _post(request, intake):
 
 
 def _feedback_for(intake):
+    categories = list(intake.categories.all())
+    if not (categories or intake.no_data or intake.mechanism):
+        return None  # nothing answered yet that the tier depends on: a tier now would only mislead
     answers = {
-        "categories": list(intake.categories.all()),
+        "categories": categories,
         "no_data": intake.no_data,
         "mechanism": intake.mechanism,
         "production_access": intake.production_access,
@@ -123,7 +148,7 @@ def _feedback_for(intake):
     return intake_feedback(answers)
 
 
-def _render_form(request, form, *, intake, feedback=None, status=200):
+def _render_form(request, form, *, intake, feedback=None, form_token=None, status=200):
     selected = set(form["categories"].value() or []) if form.is_bound else None
     if selected is None:
         selected = {c.code for c in intake.categories.all()} if intake else set()
@@ -136,5 +161,6 @@ def _render_form(request, form, *, intake, feedback=None, status=200):
         "vendor_names": vendor_choices().values_list("display_name", flat=True),
         "action": reverse("intake:edit", kwargs={"pk": intake.pk}) if intake else reverse("intake:create"),
         "intents": {"draft": INTENT_DRAFT, "check": INTENT_CHECK, "submit": INTENT_SUBMIT},
+        "form_token": form_token,
     }
     return render(request, "intake/form.html", context, status=status)

@@ -13,9 +13,11 @@ from .models import Contract, Document, Vendor
 
 
 class VendorFilterSet(BlastRadiusMixin, SearchFilterSet):
-    """`?data_category=email-address&mechanism=client_side_sdk`: vendors with an active flow carrying both.
+    """`?data_category=email-address&mechanism=client_side_sdk`: vendors with a flow carrying both.
 
-    Flow-level filters match within one active (not ended) flow, through EXISTS: no duplicate rows.
+    Flow-level filters match within one flow, through EXISTS: no duplicate rows. Ended flows count, since a
+    vendor keeps what it received (after an incident that is the question); `active=true` keeps only the
+    flows running today.
     """
 
     search_fields = ("slug", "display_name", "legal_name", "description")
@@ -24,13 +26,21 @@ class VendorFilterSet(BlastRadiusMixin, SearchFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=VendorStatus.choices)
     category = django_filters.MultipleChoiceFilter(choices=VendorCategory.choices)
     country = django_filters.CharFilter(method="filter_country", label="HQ, processing or storage country")
+    active = django_filters.BooleanFilter(method="filter_active", label="Flow-level filters: running flows only")
 
     class Meta:
         model = Vendor
         fields = ("slug",)
 
+    def filter_active(self, queryset, name, value):
+        return queryset  # read by _flows()
+
+    def _flows(self):
+        flows = DataFlow.objects.filter(vendor=OuterRef("pk"))
+        return flows.filter(active_flow_q()) if self.form.cleaned_data.get("active") else flows
+
     def filter_country(self, queryset, name, value):
-        flows_there = DataFlow.objects.filter(active_flow_q(), country_condition(value), vendor=OuterRef("pk"))
+        flows_there = self._flows().filter(country_condition(value))
         return queryset.filter(Q(hq_country__iexact=value) | Exists(flows_there))
 
     def filter_queryset(self, queryset):
@@ -38,7 +48,7 @@ class VendorFilterSet(BlastRadiusMixin, SearchFilterSet):
         if not self.asks_blast_radius():
             return queryset
         condition, categories = self.flow_conditions()
-        flows = DataFlow.objects.filter(active_flow_q(), condition, vendor=OuterRef("pk"))
+        flows = self._flows().filter(condition)
         if categories is not None:
             flows = flows.filter(categories)
         return queryset.filter(Exists(flows))

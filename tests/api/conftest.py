@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from apps.incidents.models import ResponseAction, ScopeAmendment, TimelineEvent
 from apps.intake.models import IntakeRequest
 from apps.reviews.models import ReviewTransition, RiskException
+from apps.risk.models import TierChange
 from tests.factories.datamap import DataCategoryFactory, DataFlowFactory, SystemFactory
 from tests.factories.incidents import (
     IncidentClaimFactory,
@@ -60,6 +61,16 @@ def add_vendor_with_everything(index, *, reviewer, contact, secret):
     TimelineEvent.objects.create(
         incident=incident, key="detected", occurred_at=_day(9), kind="detected", description="Detected"
     )
+    TimelineEvent.objects.create(
+        incident=incident,
+        key="told",
+        occurred_at=_day(25),
+        kind="vendor_notified_us",
+        description="Told",
+        source=source,
+    )
+    for tier in (4, vendor.tier):
+        TierChange.objects.create(vendor=vendor, to_tier=tier, cause="computed", changed_by=reviewer)
     ResponseAction.objects.create(incident=incident, key="act", kind="other", description="Act", owner=reviewer)
     ScopeAmendment.objects.create(
         incident=incident, version=1, amended_at=_day(27), reason="More", recorded_by=reviewer
@@ -69,6 +80,7 @@ def add_vendor_with_everything(index, *, reviewer, contact, secret):
     standing = VendorRequirementFactory(vendor=vendor, requirement=requirement, evidence=document, verified_by=reviewer)
     review = ReviewFactory(vendor=vendor, requested_by=reviewer, incident=incident)
     ReviewTransition.objects.create(review=review, from_state="draft", to_state="submitted", actor=reviewer)
+    ReviewTransition.objects.create(review=review, from_state="submitted", to_state="in_review", actor=reviewer)
     FindingFactory(review=review, owner=reviewer)
     RiskException.objects.create(
         review=review,

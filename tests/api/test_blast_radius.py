@@ -65,10 +65,12 @@ def test_a_vendor_with_many_matching_flows_is_listed_once(api, reviewer, catalog
     assert [row["slug"] for row in body["results"]] == ["busy"]
 
 
-def test_ended_flows_do_not_count(api, reviewer, catalogue):
+def test_ended_flows_count_unless_active_is_asked(api, reviewer, catalogue):
+    # A vendor keeps what it received: after an incident, the ended flow is exactly the question.
     flow_to("former", shared=[catalogue["email-address"]], ends_on=datetime.date(2020, 1, 1))
     flow_to("current", shared=[catalogue["email-address"]])
-    assert slugs(api, reviewer, data_category="email-address") == ["current"]
+    assert slugs(api, reviewer, data_category="email-address") == ["current", "former"]
+    assert slugs(api, reviewer, data_category="email-address", active="true") == ["current"]
 
 
 def test_min_sensitivity_system_country_tier_status_and_q(api, reviewer, catalogue):
@@ -122,3 +124,7 @@ def test_on_the_demo_data_mixpanel_receives_email_by_sdk_but_not_api_keys(api, d
     assert "mixpanel" in slugs(api, dashboard_user, data_category="email-address", mechanism="client_side_sdk")
     assert "mixpanel" not in slugs(api, dashboard_user, data_category="api-key", mechanism="client_side_sdk")
     assert "mixpanel" not in slugs(api, dashboard_user, data_category="authentication-secrets")
+    # The demo offboards Mixpanel: it holds what it received, but no flow runs today.
+    assert "mixpanel" not in slugs(
+        api, dashboard_user, data_category="email-address", mechanism="client_side_sdk", active="true"
+    )

@@ -20,6 +20,8 @@ LIST_ENDPOINTS = [
     "/api/v1/exceptions/",
     "/api/v1/intake-requests/",
     "/api/v1/vendors/vendor-0/tier-changes/",
+    "/api/v1/reviews/{review}/transitions/",
+    "/api/v1/incidents/{incident}/timeline/",
     "/api/v1/dashboard/",
 ]
 
@@ -33,12 +35,16 @@ def _queries(client, url, page_size):
 
 @pytest.mark.parametrize("url", LIST_ENDPOINTS)
 def test_list_runs_the_same_queries_at_page_sizes_1_and_100(api, reviewer, register, url, django_assert_num_queries):
+    from apps.incidents.models import Incident
+    from apps.reviews.models import Review
+
+    url = url.format(review=Review.objects.first().pk, incident=Incident.objects.first().pk)
     client = api(reviewer)
     client.get(url)  # warm the role cache and content types, which are per-process, not per-row
     at_one, small = _queries(client, url, 1)
     at_hundred, large = _queries(client, url, 100)
     assert at_one == at_hundred
-    if "results" in small and url.count("/") == 4 and "tier-changes" not in url:
+    if "results" in small:
         # The data really has more than one row, so an N+1 would have shown.
         assert len(small["results"]) == 1 < len(large["results"])
 

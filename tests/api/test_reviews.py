@@ -124,3 +124,44 @@ def test_reviews_filter_by_vendor_and_state(api, vendor, reviewer):
     ReviewFactory(vendor=VendorFactory(slug="other"))
     rows = api(reviewer).get("/api/v1/reviews/", {"vendor": "acme", "state": "draft"}).json()["results"]
     assert [row["vendor"] for row in rows] == ["acme"]
+
+
+def test_reviewer_raises_and_moves_a_finding(api, vendor, reviewer):
+    review = ReviewFactory(vendor=vendor)
+    client = api(reviewer)
+    response = client.post("/api/v1/findings/", {"review": review.pk, "title": "No SOC 2", "severity": "high"})
+    assert response.status_code == 201, response.json()
+    finding = response.json()
+    assert (finding["vendor"], finding["status"]) == ("acme", "open")
+    assert finding["due_on"] is not None  # the service sets it from the severity
+    moved = client.post(f"/api/v1/findings/{finding['id']}/set-status/", {"status": "resolved"})
+    assert (moved.status_code, moved.json()["status"]) == (200, "resolved")
+    assert client.patch(f"/api/v1/findings/{finding['id']}/", {"status": "open"}).status_code == 405
+
+
+def test_invalid_finding_is_400_and_not_saved(api, vendor, reviewer):
+    from apps.reviews.models import Finding
+
+    review = ReviewFactory(vendor=vendor)
+    payload = {"review": review.pk, "title": "Late", "severity": "high", "due_on": "2001-01-01"}
+    response = api(reviewer).post("/api/v1/findings/", payload)
+    assert response.status_code == 400
+    assert "due_on" in response.json()
+    assert not Finding.objects.exists()
+
+
+def test_reviewer_grants_an_exception_which_covers_the_requirement(api, vendor, reviewer, dashboard_user):
+    from apps.reviews.models import RiskException
+
+    review = ReviewFactory(vendor=vendor)
+    standing = VendorRequirement.objects.create(vendor=vendor, requirement=SecurityRequirementFactory(code="pentest"))
+    payload = {"review": review.pk, "vendor_requirement": standing.pk, "justification": "Test booked", "expires_on": ""}
+    bad = api(reviewer).post("/api/v1/exceptions/", payload)
+    assert bad.status_code == 400 and "expires_on" in bad.json()
+    assert api(dashboard_user).post("/api/v1/exceptions/", {**payload, "expires_on": "2099-01-01"}).status_code == 403
+    assert not RiskException.objects.exists()
+    granted = api(reviewer).post("/api/v1/exceptions/", {**payload, "expires_on": "2099-01-01"})
+    assert granted.status_code == 201, granted.json()
+    assert (granted.json()["approved_by"], granted.json()["requirement"]) == ("reviewer", "pentest")
+    standing.refresh_from_db()
+    assert standing.status == "exception"

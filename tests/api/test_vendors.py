@@ -26,6 +26,7 @@ def test_reviewer_creates_a_vendor_as_proposed_without_a_tier(api, reviewer):
     vendor = Vendor.objects.get(slug="acme-analytics")
     assert vendor.owner == reviewer
     assert vendor.history.count() == 1
+    assert vendor.history.get().history_user == reviewer  # the audit trail names who wrote through the API
 
 
 def test_invalid_vendor_gives_400_naming_each_field_and_writes_nothing(api, reviewer):

@@ -122,3 +122,16 @@ def test_admin_changelist_query_count_does_not_grow(client, reviewer, buyer, dja
     make(45)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_login_page_labels_its_fields_and_summarises_a_failure(client, buyer):
+    html = client.get(reverse("login")).content.decode()
+    assert '<label for="id_username">' in html
+    assert '<label for="id_password">' in html
+    response = client.post(reverse("login"), {"username": "buyer", "password": "wrong"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="error-summary"' in html
+    assert "Please enter a correct username and password" in html
+    response = client.post(reverse("login"), {"username": "buyer", "password": "correct-horse-battery"})
+    assert response.url == LIST

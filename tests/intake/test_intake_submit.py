@@ -1,5 +1,8 @@
 """Submitting a request: what it creates in the register, once, in one transaction, and who hears of it."""
 
+import re
+import uuid
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -263,3 +266,31 @@ def test_production_access_raises_the_tier_shown(buyer_client, answers):
     assert after.result.tier == 1
     assert before > after.result.tier
     assert "has access to our production systems" in after.result.reasons
+
+
+def test_double_click_on_the_blank_form_creates_one_request(
+    buyer_client, reviewer, answers, django_capture_on_commit_callbacks
+):
+    html = buyer_client.get(CREATE).content.decode()
+    token = re.search(r'name="form_token" value="([0-9a-f-]+)"', html).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submit(buyer_client, {**answers, "form_token": token})
+        second = submit(buyer_client, {**answers, "form_token": token})
+    intake = IntakeRequest.objects.get()
+    assert first.url == reverse("intake:list")
+    assert second.url == reverse("intake:edit", args=[intake.pk])
+    assert (Vendor.objects.count(), DataFlow.objects.count(), Review.objects.count()) == (1, 1, 1)
+    assert len(mail.outbox) == 1
+
+
+def test_a_fresh_blank_form_is_a_new_request(buyer_client, answers):
+    submit(buyer_client, {**answers, "intent": "draft", "form_token": str(uuid.uuid4())})
+    submit(buyer_client, {**answers, "intent": "draft", "form_token": str(uuid.uuid4())})
+    assert IntakeRequest.objects.count() == 2
+
+
+def test_draft_saved_twice_from_the_blank_form_is_one_draft(buyer_client, answers):
+    token = str(uuid.uuid4())
+    submit(buyer_client, {**answers, "intent": "draft", "form_token": token})
+    submit(buyer_client, {**answers, "intent": "draft", "form_token": token, "service_name": "Renamed"})
+    assert IntakeRequest.objects.get().service_name == "Renamed"

@@ -6,6 +6,7 @@ from apps.api.fields import UsernameField
 from apps.api.serializers import StrictModelSerializer
 from apps.incidents.models import Incident
 from apps.reviews.models import Finding, Review, ReviewTransition, RiskException
+from apps.risk.models import VendorRequirement
 from apps.vendors.api.serializers import VendorRefField
 
 
@@ -122,3 +123,27 @@ class RiskExceptionSerializer(serializers.ModelSerializer):
         model = RiskException
         fields = ("id", "review", "vendor", "requirement", "justification", "approved_by", "expires_on", "created_at")
         read_only_fields = fields
+
+
+class FindingRaiseSerializer(serializers.Serializer):
+    """POST /findings/: raise a finding on a review through apps.reviews.services.finding_raise."""
+
+    review = serializers.PrimaryKeyRelatedField(queryset=Review.objects.all())
+    title = serializers.CharField()
+    severity = serializers.ChoiceField(choices=Finding._meta.get_field("severity").choices)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    owner = UsernameField(required=False, allow_null=True, default=None)
+    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class FindingStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Finding._meta.get_field("status").choices)
+
+
+class ExceptionGrantSerializer(serializers.Serializer):
+    """POST /exceptions/: grant a time-boxed exception through apps.reviews.services.exception_grant."""
+
+    review = serializers.PrimaryKeyRelatedField(queryset=Review.objects.all())
+    vendor_requirement = serializers.PrimaryKeyRelatedField(queryset=VendorRequirement.objects.all())
+    justification = serializers.CharField()
+    expires_on = serializers.DateField()

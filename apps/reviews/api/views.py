@@ -7,14 +7,17 @@ from rest_framework.response import Response
 
 from apps.api.fields import RefusalSerializer
 from apps.api.pagination import AppendOnlyCursorPagination
-from apps.api.viewsets import RegisterReadOnlyViewSet, RegisterViewSetMixin
+from apps.api.viewsets import RegisterViewSetMixin
 from apps.reviews import services
 from apps.reviews.filters import FindingFilterSet, ReviewFilterSet, RiskExceptionFilterSet
 from apps.reviews.models import Finding, Review, RiskException
 
 from .serializers import (
     ApproveWithConditionsSerializer,
+    ExceptionGrantSerializer,
+    FindingRaiseSerializer,
     FindingSerializer,
+    FindingStatusSerializer,
     ReviewOpenSerializer,
     ReviewSerializer,
     ReviewTransitionSerializer,
@@ -81,15 +84,46 @@ class ReviewViewSet(RegisterViewSetMixin, mixins.UpdateModelMixin, viewsets.Read
         return self.get_paginated_response(ReviewTransitionSerializer(page, many=True).data)
 
 
-class FindingViewSet(RegisterReadOnlyViewSet):
+class FindingViewSet(RegisterViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Findings; raised and moved through apps.reviews.services (security reviewers only)."""
+
     queryset = Finding.objects.all()
     serializer_class = FindingSerializer
     filterset_class = FindingFilterSet
     select_related = ("review__vendor", "owner")
 
+    @extend_schema(request=FindingRaiseSerializer, responses={201: FindingSerializer})
+    def create(self, request):
+        """Raise a finding on a review; the due date follows the severity when none is given."""
+        serializer = FindingRaiseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        finding = services.finding_raise(actor=request.user, **serializer.validated_data)
+        return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
-class RiskExceptionViewSet(RegisterReadOnlyViewSet):
+    @extend_schema(request=FindingStatusSerializer, responses={200: FindingSerializer})
+    @action(detail=True, methods=["post"], url_path="set-status")
+    def set_status(self, request, pk=None):
+        """Move a finding: open, in progress, resolved or risk accepted."""
+        serializer = FindingStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        finding = services.finding_set_status(
+            finding=self.get_object(), actor=request.user, **serializer.validated_data
+        )
+        return Response(FindingSerializer(finding).data)
+
+
+class RiskExceptionViewSet(RegisterViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Risk exceptions; granted through apps.reviews.services.exception_grant, the grantor is the caller."""
+
     queryset = RiskException.objects.all()
     serializer_class = RiskExceptionSerializer
     filterset_class = RiskExceptionFilterSet
     select_related = ("vendor_requirement__vendor", "vendor_requirement__requirement", "approved_by")
+
+    @extend_schema(request=ExceptionGrantSerializer, responses={201: RiskExceptionSerializer})
+    def create(self, request):
+        """Accept until a date that the vendor does not meet one requirement; its status becomes exception."""
+        serializer = ExceptionGrantSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        exception = services.exception_grant(actor=request.user, **serializer.validated_data)
+        return Response(RiskExceptionSerializer(exception).data, status=status.HTTP_201_CREATED)
