@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Mechanism, Sharing
 from .models import DataCategory, DataFlow, DataFlowCategory
-from .selectors import active_flow_q
 
 
 def category_choices():
@@ -33,7 +32,7 @@ class VendorMechanismFilter(admin.SimpleListFilter):
 
 
 class VendorReceivesCategoryFilter(admin.SimpleListFilter):
-    """Vendors receiving a category or any category below it, through an active flow (SHARED rows only)."""
+    """Vendors that receive or received a category or any below it (SHARED rows only; ended flows count)."""
 
     title = _("receives data category")
     parameter_name = "receives"
@@ -49,7 +48,7 @@ class VendorReceivesCategoryFilter(admin.SimpleListFilter):
             return queryset.none()
         rows = DataFlowCategory.objects.filter(
             sharing=Sharing.SHARED, category__path__startswith=category.path, flow__vendor=OuterRef("pk")
-        ).filter(active_flow_q(prefix="flow__"))
+        )
         return queryset.filter(Exists(rows))
 
 

@@ -48,9 +48,12 @@ def vendors_receiving(
     category_code: str,
     include_descendants: bool = True,
     mechanism: str | None = None,
-    active_only: bool = True,
+    active_only: bool = False,
 ) -> QuerySet[Vendor]:
-    """Vendors that receive a category (or one of its descendants) through a SHARED row of a flow.
+    """Vendors that receive or received a category (or one of its descendants) through a SHARED row of a flow.
+
+    Ended flows count unless `active_only`: data a vendor received stays with it until a deletion is
+    certified, so a breach at a terminated vendor still exposes it (the Mixpanel case).
 
     Each vendor carries `receiving_flows`: the matching flows, with `system` and `service` loaded and
     `matching_categories` (the SHARED DataFlowCategory rows that matched, with their category). Four queries

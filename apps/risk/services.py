@@ -177,23 +177,50 @@ def vendor_tier_override_clear(*, vendor, actor, reason="") -> Vendor:
 
 @transaction.atomic
 def vendor_requirements_ensure(*, vendor, due_on=None) -> int:
-    """Create the missing statuses (not met) for the vendor's current baseline; returns how many were created."""
+    """Create the missing statuses (not met) of every requirement that applies to the vendor; returns how many.
+
+    That is its tier's current baseline, plus every peer-scope tightening whose scope the vendor has entered
+    since it was fanned out (a new client-side analytics vendor gets the rule that an incident at a peer added).
+    """
+    due_on = due_on or timezone.localdate() + datetime.timedelta(days=REQUIREMENT_GRACE_DAYS)
     baseline = baseline_current(tier=vendor.tier)
-    if baseline is None:
-        return 0
-    wanted = {r.pk for r in baseline.requirements.all() if r.is_active}
+    wanted = {r.pk: None for r in baseline.requirements.all() if r.is_active} if baseline else {}
+    for tightening in _scoped_tightenings_reaching(vendor):
+        wanted.setdefault(tightening.requirement_id, tightening)
     existing = set(
         VendorRequirement.objects.filter(vendor=vendor, requirement_id__in=wanted).values_list(
             "requirement_id", flat=True
         )
     )
-    due_on = due_on or timezone.localdate() + datetime.timedelta(days=REQUIREMENT_GRACE_DAYS)
     missing = [
-        VendorRequirement(vendor=vendor, requirement_id=pk, status=RequirementStatus.NOT_MET, due_on=due_on)
-        for pk in sorted(wanted - existing)
+        VendorRequirement(
+            vendor=vendor,
+            requirement_id=pk,
+            status=RequirementStatus.NOT_MET,
+            due_on=due_on,
+            tightening=wanted[pk],
+        )
+        for pk in sorted(set(wanted) - existing)
     ]
     VendorRequirement.objects.bulk_create(missing, ignore_conflicts=True)
     return len(missing)
+
+
+def _scoped_tightenings_reaching(vendor):
+    """Peer-scope tightenings (not those that only published a baseline) whose scope now includes the vendor.
+
+    One query per such tightening: they are few (each is a reviewer's decision after an incident).
+    """
+    reaching = []
+    scoped = Tightening.objects.filter(requirement__is_active=True).exclude(scope={}).order_by("pk")
+    for tightening in scoped:
+        peer_scope = {key: value for key, value in tightening.scope.items() if key != "tier"}
+        if not peer_scope:
+            continue
+        in_scope = tightening_scope_vendors(scope=peer_scope, tier=tightening.scope.get("tier"))
+        if in_scope.filter(pk=vendor.pk).exists():
+            reaching.append(tightening)
+    return reaching
 
 
 @transaction.atomic

@@ -102,8 +102,18 @@ class VendorAdmin(SimpleHistoryAdmin):
     search_fields = ["display_name", "legal_name", "slug", "domains", "website"]
     autocomplete_fields = ["owner"]
     prepopulated_fields = {"slug": ["display_name"]}
-    # The workflow (issue 5) moves status and tiers with their history rows; the admin must not bypass it.
-    readonly_fields = ["status", "computed_tier", "tier", "data_flows", "created_at", "updated_at"]
+    # The workflow moves status and tiers with their history rows (Admin › Vendor tiers and statuses does it
+    # through apps.risk.services); this form must not bypass it, so none of them is editable here.
+    readonly_fields = [
+        "status",
+        "computed_tier",
+        "tier_override",
+        "tier_override_reason",
+        "tier",
+        "data_flows",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["display_name", "legal_name", "slug", "category", "status", "owner", "description"]}),
         (_("Where it lives"), {"fields": ["website", "domains", "hq_country"]}),
@@ -126,10 +136,10 @@ class VendorAdmin(SimpleHistoryAdmin):
     def shared_categories(self, obj):
         return ", ".join(vendor_shared_categories(obj)) or "—"
 
-    @admin.display(description=_("active data flows"))
+    @admin.display(description=_("data flows"))
     def data_flows(self, obj):
         # A vendor being added has no flows yet (and was not loaded through vendor_register_list()).
-        flows = getattr(obj, "active_flows", [])
+        flows = getattr(obj, "listed_flows", [])
         rows = [
             (
                 flow.system.name,

@@ -9,8 +9,13 @@ pytestmark = pytest.mark.django_db
 def test_command_lists_mixpanel_for_contact(demo_data, capsys):
     call_command("vendors_receiving", "contact")
     assert capsys.readouterr().out.splitlines() == [
-        "mixpanel\tplatform-openai-com\tclient_side_sdk\tplatform-console-to-mixpanel\temail-address"
+        "mixpanel\tplatform-openai-com\tclient_side_sdk\tplatform-console-to-mixpanel\temail-address\tended 2025-11-26"
     ]
+
+
+def test_command_current_only_leaves_out_the_ended_flow(demo_data, capsys):
+    call_command("vendors_receiving", "contact", "--current-only")
+    assert capsys.readouterr().out.strip() == "No vendor receives contact."
 
 
 def test_command_says_nobody_receives_api_keys(demo_data, capsys):

@@ -167,3 +167,26 @@ def test_the_fan_out_runs_on_a_real_worker_after_commit(catalogue, reviewer, cel
         tasks.tightening_fan_out.app.conf.task_routes = None
     assert (tightening.vendors_in_scope, tightening.statuses_created) == (50, 50)
     assert VendorRequirement.objects.filter(requirement=catalogue["rule"]).count() == 50
+
+
+def test_a_vendor_entering_the_scope_later_gets_the_tightened_requirement(
+    catalogue, reviewer, django_capture_on_commit_callbacks
+):
+    tightening = _tighten(reviewer, catalogue, django_capture_on_commit_callbacks, reason="Mixpanel incident")
+    newcomer = VendorFactory(slug="newcomer", category="analytics", status="proposed")
+    outsider = VendorFactory(slug="outsider", category="analytics", status="proposed")
+    with django_capture_on_commit_callbacks(execute=True):
+        DataFlowFactory(
+            service=VendorServiceFactory(vendor=newcomer), mechanism="client_side_sdk", shared=[catalogue["email"]]
+        )
+        DataFlowFactory(
+            service=VendorServiceFactory(vendor=outsider), mechanism="server_api", shared=[catalogue["email"]]
+        )
+
+    # The flows' tier recompute ensured the requirements; running it again changes nothing.
+    from apps.risk.services import vendor_requirements_ensure
+
+    assert vendor_requirements_ensure(vendor=newcomer) == 0
+    status = VendorRequirement.objects.get(vendor=newcomer, requirement=catalogue["rule"])
+    assert (status.status, status.tightening) == ("not_met", tightening)
+    assert not VendorRequirement.objects.filter(vendor=outsider, requirement=catalogue["rule"]).exists()

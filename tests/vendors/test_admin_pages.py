@@ -40,4 +40,4 @@ def test_mixpanel_change_page_shows_its_flow_and_read_only_status(demo_data, cli
     page = response.content.decode()
     assert "API console front end — Script or SDK in our pages:" in page
     assert 'name="status"' not in page
-    assert 'name="tier_override"' in page
+    assert 'name="tier_override"' not in page

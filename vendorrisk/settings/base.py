@@ -44,6 +44,7 @@ LOCAL_APPS = [
     "apps.reports",
     "apps.intake",
     "apps.notifications",
+    "apps.watch",
     "apps.api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -210,24 +211,39 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery: with no broker configured, tasks run eagerly in process (the embedded default for `make run`).
+# Reliability rules every task here follows: it takes ids, is idempotent (a run twice changes nothing and sends
+# nothing twice), is enqueued with transaction.on_commit, and retries transient errors with exponential backoff
+# (autoretry_for + retry_backoff + max_retries on the task; see apps/notifications/tasks.py, apps/watch/tasks.py).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 # Results are kept only for the few tasks that ask (ignore_result=False), e.g. core.ping.
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+# JSON only: a message can never carry a pickled object, and tasks receive ids, not model instances.
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
-# Tasks are idempotent, so a task lost with its worker is safely run again.
+# Tasks are idempotent, so a task lost with its worker is safely run again: acknowledge after the run, and hand
+# the message back when the worker process dies under it (SIGKILL, out of memory).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per process: a long fan-out does not sit on messages another worker could run.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With acks_late, work in flight when the broker connection drops is cancelled and redelivered, not finished twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Redis hands an unacknowledged message to another worker after this many seconds. It must exceed the longest
+# task run and the longest retry countdown (15 min, apps/notifications/tasks.py), or a task would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- Outgoing webhooks: a slow receiver must not hold a worker (retries come back later, with backoff).
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 
 LOGGING = {
     "version": 1,
@@ -238,6 +254,8 @@ LOGGING = {
     "loggers": {
         "vendorrisk.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # Axes logs every login at INFO; our own security log already says who logged in or failed.
+        "axes": {"level": "WARNING"},
     },
 }
 AXES_VERBOSE = False

@@ -14,16 +14,18 @@ class Command(BaseCommand):
         parser.add_argument("category_code", help='e.g. "contact" or "email-address"')
         parser.add_argument("--exact", action="store_true", help="Leave out the categories below this one.")
         parser.add_argument("--mechanism", choices=Mechanism.values)
-        parser.add_argument("--include-ended", action="store_true", help="Count flows that have ended too.")
+        parser.add_argument(
+            "--current-only", action="store_true", help="Leave out flows that have ended (by default they count)."
+        )
 
-    def handle(self, *args, category_code, exact, mechanism, include_ended, **options):
+    def handle(self, *args, category_code, exact, mechanism, current_only, **options):
         try:
             vendors = list(
                 vendors_receiving(
                     category_code=category_code,
                     include_descendants=not exact,
                     mechanism=mechanism,
-                    active_only=not include_ended,
+                    active_only=current_only,
                 )
             )
         except ValidationError as error:
@@ -33,4 +35,7 @@ class Command(BaseCommand):
         for vendor in vendors:
             for flow in vendor.receiving_flows:
                 categories = ", ".join(row.category.code for row in flow.matching_categories)
-                self.stdout.write(f"{vendor.slug}\t{flow.system.slug}\t{flow.mechanism}\t{flow.code}\t{categories}")
+                ended = f"\tended {flow.ends_on.isoformat()}" if flow.ends_on else ""
+                self.stdout.write(
+                    f"{vendor.slug}\t{flow.system.slug}\t{flow.mechanism}\t{flow.code}\t{categories}{ended}"
+                )

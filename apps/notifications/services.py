@@ -1,0 +1,265 @@
+"""Writes of the notifications app: emitting events once, and delivering them by email and signed webhook.
+
+Delivery is at least once per (event, recipient) and (event, endpoint): the row is locked while it is sent and
+marked done in the same transaction, so a task run twice sends nothing twice; a worker that dies mid-send rolls
+the row back and the redelivered task sends again (receivers deduplicate on the event id header).
+"""
+
+import datetime
+import json
+import smtplib
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from . import signing
+from .choices import DeliveryStatus, EventKind
+from .models import EmailNotification, NotificationEvent, WebhookDelivery, WebhookEndpoint
+from .selectors import endpoints_for_kind, event_recipients
+
+ALLOWED_SCHEMES = ("http", "https")
+DONE = (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED)
+
+
+class TransientDeliveryError(Exception):
+    """A delivery failed in a way worth retrying (network error, timeout, HTTP 5xx/429/408, SMTP error)."""
+
+
+def url_check(url):
+    """Raises ValidationError naming `url` unless it is http(s) with a host."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ALLOWED_SCHEMES or not parts.hostname:
+        raise ValidationError({"url": "Only http:// and https:// URLs with a host can receive webhooks."})
+
+
+def _event_kinds_check(event_kinds):
+    unknown = sorted(set(event_kinds) - set(EventKind.values))
+    if unknown:
+        raise ValidationError({"event_kinds": f"Unknown event kinds: {', '.join(unknown)}."})
+
+
+@transaction.atomic
+def webhook_endpoint_create(
+    *, name: str, url: str, event_kinds: list[str] | None = None, is_active: bool = True
+) -> tuple:
+    """Create an endpoint with a fresh secret. Returns (endpoint, secret): the only time the secret is shown.
+
+    Raises ValidationError naming `url` (not http/https), `event_kinds` (unknown kind) or `name` (taken).
+    """
+    url_check(url)
+    _event_kinds_check(event_kinds or [])
+    if WebhookEndpoint.objects.filter(name=name).exists():
+        raise ValidationError({"name": "An endpoint with this name exists."})
+    secret = signing.secret_generate()
+    endpoint = WebhookEndpoint.objects.create(
+        name=name, url=url, event_kinds=list(event_kinds or []), is_active=is_active, secret=secret
+    )
+    return endpoint, secret
+
+
+@transaction.atomic
+def webhook_endpoint_secret_rotate(*, endpoint: WebhookEndpoint) -> str:
+    """Replace the endpoint's secret and return the new one (shown once). Deliveries from now on use it."""
+    endpoint.secret = signing.secret_generate()
+    endpoint.save(update_fields=["secret", "updated_at"])
+    return endpoint.secret
+
+
+def _enqueue_on_commit(task, object_id):
+    # robust: the change that caused the event is committed; a broker that is down (or, without a broker, a receiver
+    # failing an eager task) is logged and must not turn that committed change into an error for the user.
+    transaction.on_commit(lambda: task.delay(object_id), robust=True)
+
+
+# Intake tells the reviewers itself, with the request's answers (apps.intake.tasks): webhooks only here,
+# so nobody gets the same news twice.
+KINDS_EMAILED_ELSEWHERE = frozenset({EventKind.INTAKE_SUBMITTED})
+
+
+@transaction.atomic
+def event_emit(*, kind: str, subject_type: str, subject_id, payload: dict, dedupe_key: str):
+    """Record an event once and, when the transaction commits, send its emails and webhooks.
+
+    Returns the new NotificationEvent, or None when an event with this dedupe key exists (nothing is sent again).
+    Safe under concurrency: the unique key decides which of two simultaneous emits wins.
+    """
+    event, created = NotificationEvent.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={"kind": kind, "subject_type": subject_type, "subject_id": str(subject_id), "payload": payload},
+    )
+    if not created:
+        return None
+    recipients = [] if kind in KINDS_EMAILED_ELSEWHERE else event_recipients(payload=payload)
+    emails = EmailNotification.objects.bulk_create(
+        EmailNotification(event=event, recipient=email) for email in recipients
+    )
+    deliveries = WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(event=event, endpoint=endpoint) for endpoint in endpoints_for_kind(kind=kind)
+    )
+    from .tasks import deliver_webhook, send_email
+
+    # bulk_create returns primary keys on PostgreSQL and SQLite (RETURNING).
+    for email in emails:
+        _enqueue_on_commit(send_email, email.pk)
+    for delivery in deliveries:
+        _enqueue_on_commit(deliver_webhook, delivery.pk)
+    return event
+
+
+def _email_content(event):
+    title = event.payload.get("title") or event.get_kind_display()
+    lines = [event.payload.get("summary", title), "", f"Event: {event.kind} ({event.uuid})"]
+    if event.payload.get("vendor"):
+        lines.append(f"Vendor: {event.payload['vendor']}")
+    return f"[vendorrisk] {title}", "\n".join(lines)
+
+
+def email_send(*, email_id: int, final_attempt: bool = True) -> EmailNotification:
+    """Send one logged email unless it was sent already. Raises TransientDeliveryError (after logging the attempt)
+    when the mail server failed and this is not the final attempt; on the final attempt the row is marked failed.
+    """
+    with transaction.atomic():
+        email = EmailNotification.objects.select_for_update().select_related("event").get(pk=email_id)
+        if email.status in DONE:
+            return email
+        subject, body = _email_content(email.event)
+        email.attempts += 1
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email.recipient])
+        except (smtplib.SMTPException, OSError) as exc:
+            email.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            email.status = DeliveryStatus.FAILED if final_attempt else DeliveryStatus.RETRYING
+        else:
+            email.status, email.sent_at, email.last_error = DeliveryStatus.SUCCEEDED, timezone.now(), ""
+        email.save(update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"])
+    if email.status == DeliveryStatus.RETRYING:
+        raise TransientDeliveryError(email.last_error)
+    return email
+
+
+def webhook_body(event: NotificationEvent) -> bytes:
+    """The JSON sent for an event: the same bytes on every attempt, so receivers can deduplicate on `id`."""
+    document = {
+        "id": str(event.uuid),
+        "kind": event.kind,
+        "created_at": event.created_at,
+        "subject": {"type": event.subject_type, "id": event.subject_id},
+        "data": event.payload,
+    }
+    return json.dumps(document, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":")).encode()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A webhook that redirects is misconfigured; following it could send signed data somewhere unintended."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def _post(*, url, body, headers):
+    """POST and return (status code or None, error text). Never raises for HTTP or network failures."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - scheme checked
+    try:
+        with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code} {exc.reason}"[:500]
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return None, f"{type(exc).__name__}: {reason}"[:500]
+
+
+def _is_transient(status_code):
+    return status_code is None or status_code >= 500 or status_code in (408, 429)
+
+
+def webhook_deliver(*, delivery_id: int, final_attempt: bool = True) -> WebhookDelivery:
+    """POST the event to the endpoint unless this delivery is done. Every attempt is logged on the delivery row.
+
+    Raises TransientDeliveryError after logging when the attempt failed in a retryable way and this is not the
+    final attempt. A non-http(s) URL, a disabled endpoint, a redirect or another 4xx fails at once, without retry.
+    """
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().select_related("event", "endpoint").get(pk=delivery_id)
+        if delivery.status in DONE:
+            return delivery
+        endpoint, event = delivery.endpoint, delivery.event
+        delivery.attempts += 1
+        delivery.last_attempt_at = timezone.now()
+        if not endpoint.is_active or urlsplit(endpoint.url).scheme.lower() not in ALLOWED_SCHEMES:
+            status_code, error, elapsed_ms = None, "Endpoint disabled or its URL is not http(s); not sent.", 0
+            delivery.status = DeliveryStatus.FAILED
+        else:
+            body = webhook_body(event)
+            headers = {
+                "Content-Type": "application/json",
+                "User-Agent": "vendorrisk-webhooks/1",
+                signing.SIGNATURE_HEADER: signing.signature_for(secret=endpoint.secret, body=body),
+                signing.EVENT_ID_HEADER: str(event.uuid),
+                signing.EVENT_KIND_HEADER: event.kind,
+                signing.DELIVERY_ID_HEADER: str(delivery.pk),
+                signing.TIMESTAMP_HEADER: str(int(time.time())),
+            }
+            started = time.monotonic()
+            status_code, error = _post(url=endpoint.url, body=body, headers=headers)
+            elapsed_ms = int((time.monotonic() - started) * 1000)
+            if status_code is not None and 200 <= status_code < 300:
+                delivery.status, delivery.delivered_at = DeliveryStatus.SUCCEEDED, timezone.now()
+            elif _is_transient(status_code) and not final_attempt:
+                delivery.status = DeliveryStatus.RETRYING
+            else:
+                delivery.status = DeliveryStatus.FAILED
+        delivery.last_status_code, delivery.last_error, delivery.last_duration_ms = status_code, error, elapsed_ms
+        delivery.save()
+    if delivery.status == DeliveryStatus.RETRYING:
+        raise TransientDeliveryError(delivery.last_error)
+    return delivery
+
+
+STALE_AFTER = datetime.timedelta(hours=2)
+
+
+def deliveries_requeue_stale(*, now: datetime.datetime | None = None) -> int:
+    """Enqueue again the emails and webhooks still pending or retrying 2 hours after their last change: their task
+    was lost (the broker was down when the event committed, or a retry never came back). Longer than the longest
+    retry countdown, so a live retry is rarely doubled, and a doubled one sends nothing twice. Returns how many.
+    """
+    from .tasks import deliver_webhook, send_email
+
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    waiting = {"status__in": (DeliveryStatus.PENDING, DeliveryStatus.RETRYING), "updated_at__lt": cutoff}
+    email_ids = list(EmailNotification.objects.filter(**waiting).values_list("pk", flat=True))
+    delivery_ids = list(WebhookDelivery.objects.filter(**waiting).values_list("pk", flat=True))
+    for email_id in email_ids:
+        send_email.delay(email_id)
+    for delivery_id in delivery_ids:
+        deliver_webhook.delay(delivery_id)
+    return len(email_ids) + len(delivery_ids)
+
+
+@transaction.atomic
+def webhook_delivery_redeliver(*, delivery: WebhookDelivery) -> None:
+    """Send a failed or retrying delivery again (an admin action, e.g. after the receiver was fixed; without a
+    broker a failed attempt cannot be retried later by itself). Enqueued on commit. Sending twice is harmless:
+    the row lock and status check in webhook_deliver let only one attempt succeed.
+
+    Raises ValidationError naming `status` when the delivery succeeded already.
+    """
+    if delivery.status == DeliveryStatus.SUCCEEDED:
+        raise ValidationError({"status": "This delivery succeeded; it is not sent again."})
+    delivery.status = DeliveryStatus.PENDING
+    delivery.save(update_fields=["status", "updated_at"])
+    from .tasks import deliver_webhook
+
+    _enqueue_on_commit(deliver_webhook, delivery.pk)
