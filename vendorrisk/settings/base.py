@@ -193,6 +193,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema describes who shares what with whom: only signed-in users may read it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Several models have a `status` or `severity` field: name each choice set once, after its class.
     "ENUM_NAME_OVERRIDES": {
         "VendorStatusEnum": "apps.vendors.choices.VendorStatus",
@@ -206,8 +208,6 @@ SPECTACULAR_SETTINGS = {
         "ReviewKindEnum": "apps.reviews.choices.ReviewKind",
         "FindingStatusEnum": "apps.reviews.choices.FindingStatus",
     },
-    # The schema describes who shares what with whom: only signed-in users may read it.
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # --- Celery: with no broker configured, tasks run eagerly in process (the embedded default for `make run`).

@@ -1,0 +1,87 @@
+"""The synthetic portfolio generator, at a tiny scale: deterministic, complete, and careful with real registers."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, F
+
+from apps.core.portfolio import generate_portfolio
+from apps.datamap.models import DataFlow, DataFlowCategory
+from apps.incidents.models import Incident
+from apps.reviews.models import Review, ReviewTransition
+from apps.risk.models import VendorRequirement
+from apps.vendors.models import Vendor
+from tests.factories.vendors import VendorFactory
+
+pytestmark = pytest.mark.django_db
+
+TINY = {"vendors": 12, "systems": 3, "flows_per_vendor": 4, "heavy_vendor_flows": 9, "batch_size": 7}
+
+
+def snapshot():
+    """What a user would compare: vendors with their tier and status, and each flow's categories."""
+    vendors = list(Vendor.objects.order_by("slug").values_list("slug", "category", "status", "tier"))
+    flows = {
+        code: sorted(DataFlowCategory.objects.filter(flow__code=code).values_list("category__code", "sharing"))
+        for code in DataFlow.objects.order_by("code").values_list("code", flat=True)
+    }
+    return vendors, flows
+
+
+def generate_and_snapshot(seed, **overrides):
+    with transaction.atomic():
+        result = generate_portfolio(seed=seed, **{**TINY, **overrides})
+        taken = snapshot()
+        transaction.set_rollback(True)
+    return result, taken
+
+
+def test_same_seed_gives_the_same_register_whatever_the_batch_size():
+    _, first = generate_and_snapshot(seed=5)
+    _, again = generate_and_snapshot(seed=5, batch_size=1000)
+    _, other = generate_and_snapshot(seed=6)
+    assert first == again
+    assert first != other
+
+
+def test_counts_match_the_request_and_every_flow_carries_3_to_12_categories():
+    result = generate_portfolio(seed=1, **TINY)
+    assert Vendor.objects.count() == result["vendors"] == 12
+    assert DataFlow.objects.count() == result["flows"]
+    assert DataFlowCategory.objects.count() == result["flow_categories"]
+    assert VendorRequirement.objects.count() == result["requirement_statuses"] > 0
+    assert ReviewTransition.objects.count() == result["review_transitions"] > 0
+    assert Review.objects.count() == result["reviews"] >= 12
+    # vendor 0 is the heavy one (report benchmarks), the others get 2..6 flows around the average of 4
+    per_vendor = dict(Vendor.objects.annotate(n=Count("flows")).values_list("slug", "n"))
+    heavy = Vendor.objects.get(slug__startswith="s1-v00000")
+    assert per_vendor.pop(heavy.slug) == 9
+    assert all(2 <= n <= 6 for n in per_vendor.values())
+    sizes = DataFlow.objects.annotate(n=Count("flow_categories")).values_list("n", flat=True)
+    assert min(sizes) >= 3 and max(sizes) <= 12
+    # the denormalised vendor (bulk_create bypasses save()) matches the service's vendor on every flow
+    assert not DataFlow.objects.exclude(vendor=F("service__vendor")).exists()
+    assert Incident.objects.filter(vendor=heavy).exists()
+
+
+def test_the_command_refuses_a_register_that_already_holds_vendors():
+    VendorFactory(slug="real-vendor")
+    with pytest.raises(CommandError, match="already holds 1 vendors.*--append"):
+        call_command("generate_portfolio", "--vendors", "2", "--systems", "1", "--flows-per-vendor", "3")
+    assert Vendor.objects.count() == 1
+
+
+def test_append_adds_next_to_existing_vendors_but_never_the_same_seed_twice():
+    VendorFactory(slug="real-vendor")
+    args = ["--vendors", "2", "--systems", "1", "--flows-per-vendor", "3", "--heavy-vendor-flows", "0", "--seed", "4"]
+    call_command("generate_portfolio", *args, "--append", verbosity=0)
+    assert Vendor.objects.count() == 3
+    with pytest.raises(CommandError, match="--seed 4"):
+        call_command("generate_portfolio", *args, "--append", verbosity=0)
+    assert Vendor.objects.count() == 3
+
+
+def test_bad_sizes_are_refused_with_the_option_named():
+    with pytest.raises(CommandError, match="--vendors"):
+        call_command("generate_portfolio", "--vendors", "0")
+    assert not Vendor.objects.exists()
