@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.admin import AuditedAdmin
 
 from .admin_filters import FlowCategoryFilter, FlowSharingFilter
 from .choices import Sharing
@@ -13,7 +14,7 @@ from .services import category_paths_rebuild
 
 
 @admin.register(DataCategory)
-class DataCategoryAdmin(SimpleHistoryAdmin):
+class DataCategoryAdmin(AuditedAdmin):
     list_display = ["indented_name", "code", "sensitivity", "is_personal_data", "is_special_category", "is_secret"]
     list_filter = ["sensitivity", "is_special_category", "is_secret", "is_personal_data"]
     search_fields = ["code", "name", "description", "dpv_term"]
@@ -33,7 +34,7 @@ class DataCategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(System)
-class SystemAdmin(SimpleHistoryAdmin):
+class SystemAdmin(AuditedAdmin):
     list_display = ["name", "slug", "url", "owner", "flow_count"]
     search_fields = ["slug", "name", "url", "description"]
     autocomplete_fields = ["owner"]
@@ -93,7 +94,7 @@ class DataFlowCategoryInline(admin.TabularInline):
 
 
 @admin.register(DataFlow)
-class DataFlowAdmin(SimpleHistoryAdmin):
+class DataFlowAdmin(AuditedAdmin):
     list_display = ["code", "system", "vendor", "service", "mechanism", "shared_count", "not_shared_count", "ends_on"]
     list_filter = ["mechanism", "system", "vendor", FlowCategoryFilter, FlowSharingFilter, "ends_on"]
     list_select_related = ["system", "vendor", "service", "service__vendor"]

@@ -4,7 +4,8 @@ the conflicts. Writes that carry rules go through apps.incidents.services."""
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.admin import AuditedAdmin
 
 from .choices import ExposureStatus
 from .delays import notification_delays
@@ -156,7 +157,7 @@ def _verdict(breached):
 
 
 @admin.register(Incident)
-class IncidentAdmin(SimpleHistoryAdmin):
+class IncidentAdmin(AuditedAdmin):
     list_display = ("title", "vendor", "severity", "status", "vendor_detected_at", "vendor_delay", "vendor_late")
     list_filter = ("severity", "status")
     search_fields = ("slug", "title", "vendor__display_name")

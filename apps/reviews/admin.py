@@ -4,8 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.admin import AuditedAdmin
 from apps.core.exceptions import TransitionRefused
 
 from .models import Finding, OffboardingChecklist, Review, ReviewTransition, RiskException
@@ -113,7 +113,7 @@ class ReviewForm(forms.ModelForm):
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(AuditedAdmin):
     form = ReviewForm
     list_display = ["__str__", "vendor", "kind", "state", "tier", "baseline", "requested_by", "decided_by", "due_on"]
     list_filter = ["state", "kind", "tier"]
@@ -142,7 +142,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(AuditedAdmin):
     list_display = ["title", "review", "severity", "status", "owner", "due_on"]
     list_filter = ["severity", "status", "code"]
     list_select_related = ["review__vendor", "owner"]
@@ -157,7 +157,7 @@ class RiskExceptionForm(forms.ModelForm):
 
 
 @admin.register(RiskException)
-class RiskExceptionAdmin(SimpleHistoryAdmin):
+class RiskExceptionAdmin(AuditedAdmin):
     form = RiskExceptionForm
     list_display = ["vendor_requirement", "review", "approved_by", "expires_on"]
     list_select_related = [
@@ -262,7 +262,7 @@ class OffboardingChecklistForm(forms.ModelForm):
 
 
 @admin.register(OffboardingChecklist)
-class OffboardingChecklistAdmin(SimpleHistoryAdmin):
+class OffboardingChecklistAdmin(AuditedAdmin):
     form = OffboardingChecklistForm
     """Opened by the "start offboarding" action on vendor tiers and statuses; each step is an action here."""
 

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.admin import AuditedAdmin
 from apps.reviews.admin import refusal_text, run_each
 from apps.reviews.services import offboarding_start
 from apps.vendors.choices import VendorStatus
@@ -24,14 +24,14 @@ from .services import (
 
 
 @admin.register(SecurityRequirement)
-class SecurityRequirementAdmin(SimpleHistoryAdmin):
+class SecurityRequirementAdmin(AuditedAdmin):
     list_display = ["code", "title", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "title", "description"]
 
 
 @admin.register(Baseline)
-class BaselineAdmin(SimpleHistoryAdmin):
+class BaselineAdmin(AuditedAdmin):
     """Published baselines are records: a tightening publishes the next version instead of editing one."""
 
     list_display = ["__str__", "tier", "version", "is_current", "review_cadence_months", "published_at"]
@@ -49,7 +49,7 @@ class VendorRequirementForm(forms.ModelForm):
 
 
 @admin.register(VendorRequirement)
-class VendorRequirementAdmin(SimpleHistoryAdmin):
+class VendorRequirementAdmin(AuditedAdmin):
     form = VendorRequirementForm
     list_display = ["vendor", "requirement", "status", "evidence", "verified_by", "verified_on", "due_on"]
     list_filter = ["status", "requirement"]

@@ -6,8 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.admin import AuditedAdmin
 from apps.datamap.admin_filters import VendorMechanismFilter, VendorReceivesCategoryFilter
 
 from .models import Contact, Contract, Document, Subprocessor, Vendor, VendorService
@@ -89,7 +89,7 @@ class SubprocessorInline(admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(SimpleHistoryAdmin):
+class VendorAdmin(AuditedAdmin):
     list_display = ["display_name", "category", "status", "tier", "systems", "shared_categories"]
     list_filter = [
         "status",
@@ -152,7 +152,7 @@ class VendorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(VendorService)
-class VendorServiceAdmin(SimpleHistoryAdmin):
+class VendorServiceAdmin(AuditedAdmin):
     list_display = ["name", "vendor", "business_criticality", "production_access", "handles_secrets"]
     list_filter = ["business_criticality", "production_access", "handles_secrets"]
     list_select_related = ["vendor"]
@@ -161,7 +161,7 @@ class VendorServiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(SimpleHistoryAdmin):
+class ContractAdmin(AuditedAdmin):
     list_display = ["reference", "vendor", "starts_on", "ends_on", "dpa_signed_on", "breach_notification_hours"]
     list_filter = ["audit_rights", "starts_on", "ends_on"]
     list_select_related = ["vendor"]
@@ -171,7 +171,7 @@ class ContractAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(AuditedAdmin):
     list_display = ["title", "vendor", "kind", "issued_on", "expires_on", "verified_by", evidence_link]
     list_filter = ["kind", "expires_on"]
     list_select_related = ["vendor", "verified_by"]

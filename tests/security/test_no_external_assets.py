@@ -20,6 +20,9 @@ STATIC_PAGES = (
     "/api/v1/",
     "/intake/",
     "/intake/new/",
+    "/admin/reports/vendors/mixpanel/dataflow/",
+    "/admin/reports/incidents/mixpanel-2025-11/",
+    "/admin/reports/incidents/mixpanel-2025-11/notice/",
 )
 # (tag, attribute) pairs whose URL the browser fetches on its own; <a href> is navigation, not a load.
 LOADING_ATTRIBUTES = {
