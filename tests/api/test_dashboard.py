@@ -114,6 +114,22 @@ def test_top_categories_and_client_side_vendors_with_personal_data(api, dashboar
     assert [row["slug"] for row in body["client_side_vendors_with_personal_data"]] == ["sdk"]
 
 
+def test_top_categories_count_each_vendor_once_and_only_shared_rows_of_running_flows(api, dashboard_user):
+    email = DataCategoryFactory(code="email-address")
+    phone = DataCategoryFactory(code="phone-number")
+    twice = VendorServiceFactory(vendor=VendorFactory(slug="twice"))
+    DataFlowFactory(service=twice, shared=[email])
+    DataFlowFactory(service=twice, shared=[email, phone])  # the same vendor through a second flow: still one
+    ended = datetime.date.today() - datetime.timedelta(days=1)
+    DataFlowFactory(service=VendorServiceFactory(vendor=VendorFactory(slug="ended")), shared=[email], ends_on=ended)
+    DataFlowFactory(service=VendorServiceFactory(vendor=VendorFactory(slug="refused")), not_shared=[phone])
+    body = get_dashboard(api, dashboard_user)
+    assert body["top_received_categories"] == [
+        {"code": "email-address", "name": email.name, "vendors": 1},
+        {"code": "phone-number", "name": phone.name, "vendors": 1},
+    ]
+
+
 def test_on_the_demo_data_mixpanel_is_late_and_no_longer_in_our_pages(api, dashboard_user, demo_data):
     body = get_dashboard(api, dashboard_user)
     late = {row["incident"]: row for row in body["late_breach_notifications"]}
