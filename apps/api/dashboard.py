@@ -3,6 +3,8 @@
 import datetime
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -41,6 +43,7 @@ from apps.vendors.models import Contract, Vendor
 DEFAULT_REVIEW_CADENCE_MONTHS = {Tier.CRITICAL: 12, Tier.HIGH: 12, Tier.MEDIUM: 24, Tier.LOW: 36}
 DUE_SOON_DAYS = 30
 TOP_CATEGORIES = 10
+TOP_CATEGORIES_CACHE_KEY = "dashboard:top-received-categories"
 APPROVED_STATES = (ReviewState.APPROVED, ReviewState.APPROVED_WITH_CONDITIONS)
 # Vendors that must keep a current review: in service, or under review because of an incident.
 REVIEWED_STATUSES = (VendorStatus.ACTIVE, VendorStatus.UNDER_REVIEW)
@@ -203,6 +206,14 @@ def late_breach_notifications(now: datetime.datetime | None = None):
 
 
 def top_received_categories():
+    """The categories the most vendors receive, from the cache for DASHBOARD_CACHE_SECONDS (60 s by default)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return top_received_categories_now()
+    return cache.get_or_set(TOP_CATEGORIES_CACHE_KEY, top_received_categories_now, seconds)
+
+
+def top_received_categories_now():
     """The categories the most vendors receive (shared on an active flow), most first.
 
     Counted over the DISTINCT (vendor, category) pairs, then per category: one hash aggregate over the ~1M
