@@ -3,6 +3,9 @@
 import datetime
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -40,6 +43,7 @@ from apps.vendors.models import Contract, Vendor
 DEFAULT_REVIEW_CADENCE_MONTHS = {Tier.CRITICAL: 12, Tier.HIGH: 12, Tier.MEDIUM: 24, Tier.LOW: 36}
 DUE_SOON_DAYS = 30
 TOP_CATEGORIES = 10
+TOP_CATEGORIES_CACHE_KEY = "dashboard:top-received-categories"
 APPROVED_STATES = (ReviewState.APPROVED, ReviewState.APPROVED_WITH_CONDITIONS)
 # Vendors that must keep a current review: in service, or under review because of an incident.
 REVIEWED_STATUSES = (VendorStatus.ACTIVE, VendorStatus.UNDER_REVIEW)
@@ -202,15 +206,39 @@ def late_breach_notifications(now: datetime.datetime | None = None):
 
 
 def top_received_categories():
-    """The categories the most vendors receive (shared on an active flow), most first."""
-    received = Q(flow_categories__sharing=Sharing.SHARED) & active_flow_q(prefix="flow_categories__flow__")
-    rows = (
-        DataCategory.objects.annotate(vendors=Count("flow_categories__flow__vendor", filter=received, distinct=True))
-        .filter(vendors__gt=0)
-        .order_by("-vendors", "path")
-        .values("code", "name", "vendors")[:TOP_CATEGORIES]
+    """The categories the most vendors receive, from the cache for DASHBOARD_CACHE_SECONDS (60 s by default)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return top_received_categories_now()
+    return cache.get_or_set(TOP_CATEGORIES_CACHE_KEY, top_received_categories_now, seconds)
+
+
+def top_received_categories_now():
+    """The categories the most vendors receive (shared on an active flow), most first.
+
+    Counted over the DISTINCT (vendor, category) pairs, then per category: one hash aggregate over the ~1M
+    flow-category rows. `COUNT(DISTINCT vendor)` per category sorted every category's rows instead (~770 ms
+    at 10,000 vendors against ~330 ms; bench/run.py, the dashboard row).
+    """
+    pairs = (
+        DataFlowCategory.objects.filter(active_flow_q(prefix="flow__"), sharing=Sharing.SHARED)
+        .order_by()
+        .annotate(pair_vendor=F("flow__vendor_id"), pair_category=F("category_id"))
+        .values("pair_vendor", "pair_category")
+        .distinct()
     )
-    return list(rows)
+    pairs_sql, params = pairs.query.sql_with_params()
+    category = connection.ops.quote_name(DataCategory._meta.db_table)
+    # Only ORM-compiled SQL and a quoted table name are interpolated; values travel as parameters.
+    query = f"""
+        SELECT c.code, c.name, counted.vendors FROM (
+            SELECT pairs.pair_category, COUNT(*) AS vendors FROM ({pairs_sql}) pairs GROUP BY pairs.pair_category
+        ) counted JOIN {category} c ON c.id = counted.pair_category
+        ORDER BY counted.vendors DESC, c.path LIMIT %s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, TOP_CATEGORIES])
+        return [{"code": code, "name": name, "vendors": vendors} for code, name, vendors in cursor.fetchall()]
 
 
 def client_side_vendors_with_personal_data():

@@ -1,5 +1,9 @@
 """Pagination for every list: page numbers for the register, cursors for tables that grow without bound."""
 
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connection
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
@@ -16,3 +20,91 @@ class AppendOnlyCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     ordering = "-id"
+
+
+class CappedCountPaginator(Paginator):
+    """A paginator that never runs an exact COUNT(*) over more than `count_cap` rows.
+
+    `count` is exact up to the cap (a `COUNT(*)` over a subquery with `LIMIT cap + 1` stops early). Above it, an
+    unfiltered list on PostgreSQL reports the planner's row estimate of its table (`pg_class.reltuples`, as fresh
+    as the last ANALYZE); a filtered one reports the cap plus one, a lower bound. `count_is_exact` says which.
+    Pages are not bounded by `count`: each page reads one row more than it shows to know whether a next page
+    exists, so any page that has rows can be reached.
+    """
+
+    count_cap = 1_000
+
+    @cached_property
+    def count(self):
+        capped = self.object_list[: self.count_cap + 1].count()
+        self.count_is_exact = capped <= self.count_cap
+        if self.count_is_exact:
+            return capped
+        return max(capped, self._table_estimate() or 0)
+
+    def _table_estimate(self):
+        """The planner's row count of the table, for a list without a WHERE clause on PostgreSQL; else None."""
+        query = getattr(self.object_list, "query", None)
+        if query is None or query.where or connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [query.model._meta.db_table]
+            )
+            row = cursor.fetchone()
+        return row[0] if row and row[0] > 0 else None
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(_("That page number is not an integer")) from None
+        if number < 1:
+            raise EmptyPage(_("That page number is less than 1"))
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(_("That page contains no results"))
+        return LookaheadPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)
+
+
+class LookaheadPage(Page):
+    def __init__(self, object_list, number, paginator, *, has_more):
+        super().__init__(object_list, number, paginator)
+        self.has_more = has_more
+
+    def has_next(self):
+        return self.has_more
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def end_index(self):
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
+
+
+class CappedCountPagination(StandardPagination):
+    """For the big lists (vendors, data flows): `count` exact up to 1,000, then an estimate; see the paginator.
+
+    The response adds `count_is_exact` next to `count`, so a client can show "1,000+" or "about 10,000".
+    """
+
+    django_paginator_class = CappedCountPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_is_exact"] = self.page.paginator.count_is_exact
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_is_exact"] = {
+            "type": "boolean",
+            "description": "Whether `count` is exact; above 1,000 rows it is a lower bound or the planner's estimate.",
+        }
+        schema["required"] = [*schema.get("required", []), "count_is_exact"]
+        return schema

@@ -1,12 +1,12 @@
 """Reports over the API: the format comes from `?format=`, the body from apps.reports (one builder, every format)."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
 from apps.reports.notices import NOTICE_LANGUAGES
-from apps.reports.renderers import CONTENT_TYPES, FORMATS, REPORT_STYLE_CSP_SOURCE, render
+from apps.reports.renderers import CONTENT_TYPES, FORMATS, REPORT_STYLE_CSP_SOURCE, csv_lines, render
 
 REPORT_SCHEMA = {
     "parameters": [
@@ -42,7 +42,9 @@ def requested_format(request) -> str:
     return fmt
 
 
-def report_response(report: dict, fmt: str) -> HttpResponse:
+def report_response(report: dict, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    if fmt == "csv":  # one row per flow x category: streamed line by line, never held as one string
+        return StreamingHttpResponse(csv_lines(report), content_type=CONTENT_TYPES["csv"])
     body, content_type = render(report, fmt)
     response = HttpResponse(body, content_type=content_type)
     if fmt == "html":

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Mechanism, Sharing
 from .models import DataCategory, DataFlow, DataFlowCategory
+from .selectors import category_subtree_ids
 
 
 def category_choices():
@@ -47,7 +48,9 @@ class VendorReceivesCategoryFilter(admin.SimpleListFilter):
         if category is None:
             return queryset.none()
         rows = DataFlowCategory.objects.filter(
-            sharing=Sharing.SHARED, category__path__startswith=category.path, flow__vendor=OuterRef("pk")
+            sharing=Sharing.SHARED,
+            category_id__in=category_subtree_ids(category=category),
+            flow__vendor=OuterRef("pk"),
         )
         return queryset.filter(Exists(rows))
 
@@ -70,7 +73,7 @@ class FlowCategoryFilter(admin.SimpleListFilter):
         sharing = request.GET.get(FlowSharingFilter.parameter_name)
         rows = DataFlowCategory.objects.filter(
             flow=OuterRef("pk"),
-            category__path__startswith=category.path,
+            category_id__in=category_subtree_ids(category=category),
             sharing=sharing if sharing in Sharing.values else Sharing.SHARED,
         )
         return queryset.filter(Exists(rows))

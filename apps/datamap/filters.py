@@ -7,17 +7,17 @@ from apps.api.filtersets import SearchFilterSet, vendor_pair
 
 from .choices import Mechanism, Sensitivity, Sharing
 from .models import DataCategory, DataFlow, DataFlowCategory, System
-from .selectors import active_flow_q
+from .selectors import active_flow_q, category_subtree_ids
 
 
 def shared_category_condition(*, category: DataCategory | None = None, min_sensitivity: int | None = None):
     """An EXISTS over the flow's categories that are shared (not the negative assurances).
 
-    `category` includes its descendants: the catalogue's `path` makes the subtree one prefix match.
+    `category` includes its descendants, resolved to their ids first (one small query; see category_subtree_ids).
     """
     rows = DataFlowCategory.objects.filter(flow=OuterRef("pk"), sharing=Sharing.SHARED)
     if category is not None:
-        rows = rows.filter(category__path__startswith=category.path)
+        rows = rows.filter(category_id__in=category_subtree_ids(category=category))
     if min_sensitivity is not None:
         rows = rows.filter(category__sensitivity__gte=min_sensitivity)
     return Exists(rows)

@@ -119,7 +119,9 @@ class DataFlow(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["system__name", "code"]
+        # The unique code's index serves ORDER BY ... LIMIT; sorting by system name first made PostgreSQL sort
+        # every matching flow of a big filter before it could return the first page.
+        ordering = ["code"]
         verbose_name = _("data flow")
         verbose_name_plural = _("data flows")
         indexes = [models.Index(fields=["vendor", "mechanism"], name="dataflow_vendor_mechanism")]

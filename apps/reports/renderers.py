@@ -1,12 +1,11 @@
 """Formats of a report dict: json, md, html, csv. They format what the builder gave them and add no fact.
 
-`render(report, fmt)` returns (text, content_type). CSV rows come from `csv_rows(report)`, a generator, so a
-streaming response can write them one by one.
+`render(report, fmt)` returns (text, content_type). CSV rows come from `csv_rows(report)`, a generator, and
+`csv_lines(report)` writes them one line at a time, so a StreamingHttpResponse sends them as they are made.
 """
 
 import csv
 import hashlib
-import io
 import json
 from base64 import b64encode
 
@@ -53,11 +52,21 @@ def render(report, fmt):
     elif fmt == "html":
         text = _html(report)
     else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerows(csv_rows(report))
-        text = buffer.getvalue()
+        text = "".join(csv_lines(report))
     return text, CONTENT_TYPES[fmt]
+
+
+class _LineBuffer:
+    """A file-like object whose write() hands back the line: csv.writer then yields text one row at a time."""
+
+    def write(self, line):
+        return line
+
+
+def csv_lines(report):
+    """The CSV text of a report, one line (a str) at a time: what a StreamingHttpResponse writes out."""
+    writer = csv.writer(_LineBuffer(), lineterminator="\n")
+    return (writer.writerow(row) for row in csv_rows(report))
 
 
 # --- CSV

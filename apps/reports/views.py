@@ -6,13 +6,13 @@ uses SVG presentation attributes only and shows even where the style is blocked.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 
 from apps.accounts.roles import is_security_reviewer
 
 from .builders import build_dataflow_report, build_incident_report
 from .notices import NOTICE_LANGUAGES, UnknownLanguage, render_notice
-from .renderers import FILE_EXTENSIONS, FORMATS, REPORT_STYLE_CSP_SOURCE, render
+from .renderers import CONTENT_TYPES, FILE_EXTENSIONS, FORMATS, REPORT_STYLE_CSP_SOURCE, csv_lines, render
 from .selectors import ReportSubjectNotFound, incident_by_reference, vendor_by_slug
 
 
@@ -24,8 +24,11 @@ def _require_reviewer(request):
 def _report_response(report, fmt, filename):
     if fmt not in FORMATS:
         return HttpResponseBadRequest(f"format: unknown format {fmt!r}, choose one of {', '.join(FORMATS)}")
-    text, content_type = render(report, fmt)
-    response = HttpResponse(text, content_type=content_type)
+    if fmt == "csv":  # one row per flow x category: streamed line by line, never held as one string
+        response = StreamingHttpResponse(csv_lines(report), content_type=CONTENT_TYPES["csv"])
+    else:
+        text, content_type = render(report, fmt)
+        response = HttpResponse(text, content_type=content_type)
     if fmt == "html":
         response._csp_update = {"style-src": [REPORT_STYLE_CSP_SOURCE]}
     elif fmt in ("md", "csv"):

@@ -166,8 +166,10 @@ def tightening_scope_vendors(*, scope, tier=None, today=None):
             paths = DataCategory.objects.filter(code__in=scope["data_categories"]).values_list("path", flat=True)
             subtree = Q()
             for path in paths:
-                subtree |= Q(category__path__startswith=path)
-            carried = DataFlowCategory.objects.filter(subtree, flow=OuterRef("pk"), sharing=Sharing.SHARED)
+                subtree |= Q(path__startswith=path)
+            # Literal ids, read first from the small catalogue, let the planner estimate the subtree's rows.
+            ids = list(DataCategory.objects.filter(subtree).values_list("pk", flat=True)) if paths else []
+            carried = DataFlowCategory.objects.filter(flow=OuterRef("pk"), sharing=Sharing.SHARED, category_id__in=ids)
             flows = flows.filter(Exists(carried))
         vendors = vendors.filter(Exists(flows))
     return vendors

@@ -50,9 +50,11 @@ class Vendor(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["display_name"]
+        # The id breaks ties between equal names, so pages never overlap; the index serves this ORDER BY ... LIMIT.
+        ordering = ["display_name", "id"]
         verbose_name = _("vendor")
         verbose_name_plural = _("vendors")
+        indexes = [models.Index(fields=["display_name", "id"], name="vendor_display_name_id")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(tier_override__isnull=True) | ~Q(tier_override_reason=""),

@@ -114,6 +114,22 @@ def test_top_categories_and_client_side_vendors_with_personal_data(api, dashboar
     assert [row["slug"] for row in body["client_side_vendors_with_personal_data"]] == ["sdk"]
 
 
+def test_top_categories_count_each_vendor_once_and_only_shared_rows_of_running_flows(api, dashboard_user):
+    email = DataCategoryFactory(code="email-address")
+    phone = DataCategoryFactory(code="phone-number")
+    twice = VendorServiceFactory(vendor=VendorFactory(slug="twice"))
+    DataFlowFactory(service=twice, shared=[email])
+    DataFlowFactory(service=twice, shared=[email, phone])  # the same vendor through a second flow: still one
+    ended = datetime.date.today() - datetime.timedelta(days=1)
+    DataFlowFactory(service=VendorServiceFactory(vendor=VendorFactory(slug="ended")), shared=[email], ends_on=ended)
+    DataFlowFactory(service=VendorServiceFactory(vendor=VendorFactory(slug="refused")), not_shared=[phone])
+    body = get_dashboard(api, dashboard_user)
+    assert body["top_received_categories"] == [
+        {"code": "email-address", "name": email.name, "vendors": 1},
+        {"code": "phone-number", "name": phone.name, "vendors": 1},
+    ]
+
+
 def test_on_the_demo_data_mixpanel_is_late_and_no_longer_in_our_pages(api, dashboard_user, demo_data):
     body = get_dashboard(api, dashboard_user)
     late = {row["incident"]: row for row in body["late_breach_notifications"]}
@@ -135,3 +151,23 @@ def test_dashboard_queries_do_not_grow_with_the_register(api, dashboard_user, re
     with CaptureQueriesContext(connection) as after:
         client.get("/api/v1/dashboard/")
     assert len(before) == len(after)
+
+
+def test_top_categories_are_kept_a_minute_when_the_cache_is_on(api, dashboard_user, settings):
+    from django.core.cache import cache
+
+    from apps.api.dashboard import TOP_CATEGORIES_CACHE_KEY
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.delete(TOP_CATEGORIES_CACHE_KEY)
+    email = DataCategoryFactory(code="email-address")
+    DataFlowFactory(service=VendorServiceFactory(vendor=VendorFactory(slug="first")), shared=[email])
+    try:
+        assert get_dashboard(api, dashboard_user)["top_received_categories"][0]["vendors"] == 1
+        DataFlowFactory(service=VendorServiceFactory(vendor=VendorFactory(slug="second")), shared=[email])
+        # Within the minute the dashboard shows the figure it computed, then the new one once it expires.
+        assert get_dashboard(api, dashboard_user)["top_received_categories"][0]["vendors"] == 1
+        cache.delete(TOP_CATEGORIES_CACHE_KEY)
+        assert get_dashboard(api, dashboard_user)["top_received_categories"][0]["vendors"] == 2
+    finally:
+        cache.delete(TOP_CATEGORIES_CACHE_KEY)

@@ -4,7 +4,9 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from apps.reports.renderers import REPORT_STYLE_CSP_SOURCE
+from apps.reports.builders import build_dataflow_report
+from apps.reports.renderers import REPORT_STYLE_CSP_SOURCE, render
+from apps.vendors.models import Vendor
 from tests.factories.datamap import DataCategoryFactory
 from tests.factories.incidents import IncidentExposureFactory, IncidentFactory
 from tests.factories.vendors import ContractFactory, VendorFactory
@@ -48,6 +50,9 @@ def test_reviewer_gets_other_formats_and_the_notice(client, reviewer, urls):
     assert client.get(urls["incident"], {"format": "json"}).json()["notification"]["contract_breached"] is True
     csv_response = client.get(urls["dataflow"], {"format": "csv"})
     assert csv_response["Content-Disposition"] == 'attachment; filename="dataflow-acme.csv"'
+    assert csv_response.streaming
+    streamed = b"".join(csv_response.streaming_content).decode()
+    assert streamed == render(build_dataflow_report(vendor=Vendor.objects.get(slug="acme")), "csv")[0]
     notice = client.get(urls["notice"], {"lang": "fr"})
     assert "Adresse e-mail" in notice.content.decode()
 

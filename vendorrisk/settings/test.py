@@ -22,3 +22,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Serve static files straight from the apps in development, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Each test sees the figures of its own data; tests/api/test_dashboard.py turns the cache on where it tests it.
+DASHBOARD_CACHE_SECONDS = 0

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 
+from apps.api.pagination import CappedCountPagination
 from apps.api.viewsets import RegisterReadOnlyViewSet, RegisterViewSet
 from apps.datamap.filters import DataCategoryFilterSet, DataFlowFilterSet, SystemFilterSet
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory, System
@@ -31,6 +32,7 @@ class DataFlowViewSet(RegisterReadOnlyViewSet):
     queryset = DataFlow.objects.all()
     serializer_class = DataFlowSerializer
     filterset_class = DataFlowFilterSet
+    pagination_class = CappedCountPagination  # a subtree filter matches tens of thousands of flows
     select_related = ("system", "vendor", "service")
     prefetch_related = (
         Prefetch(

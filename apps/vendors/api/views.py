@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
 from apps.api.negotiation import IgnoreFormatParameterNegotiation
-from apps.api.pagination import AppendOnlyCursorPagination
+from apps.api.pagination import AppendOnlyCursorPagination, CappedCountPagination
 from apps.api.reports import REPORT_SCHEMA, report_response, requested_format
 from apps.api.roles import sees_only_procurement_view
 from apps.api.viewsets import RegisterViewSet
@@ -28,6 +28,7 @@ class VendorViewSet(RegisterViewSet):
     serializer_class = VendorSerializer
     lookup_field = "slug"
     select_related = ("owner",)
+    pagination_class = CappedCountPagination  # no exact COUNT(*) over thousands of blast-radius matches
 
     @property
     def procurement_access(self):

@@ -1,0 +1,69 @@
+"""The big lists (vendors, data flows) count exactly up to a cap, then estimate; every page stays reachable."""
+
+import pytest
+from django.db import connection
+
+from apps.api.pagination import CappedCountPaginator
+from apps.vendors.models import Vendor
+from tests.factories.vendors import VendorFactory
+
+URL = "/api/v1/vendors/"
+
+
+@pytest.fixture
+def five_vendors():
+    return [VendorFactory(slug=f"acme-{i}", display_name=f"Acme {i}") for i in range(5)]
+
+
+def test_small_lists_count_exactly(api, reviewer, five_vendors):
+    body = api(reviewer).get(URL, {"page_size": 2}).json()
+    assert (body["count"], body["count_is_exact"]) == (5, True)
+    assert [row["slug"] for row in body["results"]] == ["acme-0", "acme-1"]
+    last = api(reviewer).get(URL, {"page_size": 2, "page": 3}).json()
+    assert [row["slug"] for row in last["results"]] == ["acme-4"]
+    assert last["next"] is None
+
+
+def test_above_the_cap_a_filtered_count_is_a_lower_bound_and_every_page_is_reachable(
+    api, reviewer, five_vendors, monkeypatch
+):
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 2)
+    client = api(reviewer)
+    body = client.get(URL, {"page_size": 2, "slug": "acme-3"}).json()
+    assert (body["count"], body["count_is_exact"]) == (1, True)  # under the cap: still exact
+
+    first = client.get(URL, {"page_size": 2, "search": "acme"}).json()
+    assert (first["count"], first["count_is_exact"]) == (3, False)  # "more than 2"
+    slugs, page = [], first
+    while True:
+        slugs += [row["slug"] for row in page["results"]]
+        if page["next"] is None:
+            break
+        page = client.get(page["next"]).json()
+    assert slugs == [f"acme-{i}" for i in range(5)]  # beyond what the capped count alone would allow
+    assert client.get(URL, {"page_size": 2, "search": "acme", "page": 4}).status_code == 404
+    assert client.get(URL, {"page_size": 2, "page": 0}).status_code == 404
+
+
+def test_capped_count_query_count_is_one(db, django_assert_num_queries, five_vendors, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 2)
+    paginator = CappedCountPaginator(Vendor.objects.filter(slug__startswith="acme").order_by("slug"), 2)
+    with django_assert_num_queries(1):
+        assert paginator.count == 3
+    assert paginator.count_is_exact is False
+
+
+@pytest.mark.postgres
+def test_above_the_cap_an_unfiltered_list_reports_the_planner_estimate(api, reviewer, five_vendors, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 2)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE vendors_vendor")
+    body = api(reviewer).get(URL, {"page_size": 2}).json()
+    assert body["count_is_exact"] is False
+    assert body["count"] == Vendor.objects.count()  # fresh statistics: the estimate is the table's size
+
+
+def test_the_schema_documents_count_is_exact(api, reviewer):
+    schema = api(reviewer).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    page = schema["components"]["schemas"]["PaginatedVendorList"]
+    assert page["properties"]["count_is_exact"]["type"] == "boolean"
