@@ -9,7 +9,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
@@ -49,7 +51,20 @@ def _fuzzer(operation, application, headers, counter):
     return exercise
 
 
+@pytest.fixture
+def _connection_kept_across_requests():
+    # A bare WSGIHandler closes the database connection when each request finishes (close_old_connections):
+    # inside the test's transaction, PostgreSQL's connection would be gone after the first call. Django's test
+    # client disconnects the same receiver for the same reason.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("_connection_kept_across_requests")
 def test_every_api_operation_as_every_role_keeps_to_the_schema(demo_data):
     schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
     application = WSGIHandler()
