@@ -144,6 +144,11 @@ def test_the_fan_out_task_is_late_acknowledged_and_takes_an_id():
     assert task.name == "risk.tightening_fan_out"
 
 
+def _reload_celery_routes(app):
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
+
+
 @pytest.mark.postgres
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
@@ -154,7 +159,9 @@ def test_the_fan_out_runs_on_a_real_worker_after_commit(catalogue, reviewer, cel
 
     system = SystemFactory(slug="console")
     analytics_vendors_bulk(count=50, system=system, categories=[catalogue["email"]], prefix="worker")
-    tasks.tightening_fan_out.app.conf.task_routes = {"risk.*": {"queue": celery_worker_process}}
+    app = tasks.tightening_fan_out.app
+    app.conf.task_routes = {"risk.*": {"queue": celery_worker_process}}
+    _reload_celery_routes(app)  # Celery caches its router on first use: a route set later is otherwise ignored
     try:
         tightening = baseline_tighten(requirement=catalogue["rule"], actor=reviewer, scope=SCOPE)
         deadline = time.monotonic() + 60
@@ -164,7 +171,8 @@ def test_the_fan_out_runs_on_a_real_worker_after_commit(catalogue, reviewer, cel
                 break
             time.sleep(0.2)
     finally:
-        tasks.tightening_fan_out.app.conf.task_routes = None
+        app.conf.task_routes = None
+        _reload_celery_routes(app)
     assert (tightening.vendors_in_scope, tightening.statuses_created) == (50, 50)
     assert VendorRequirement.objects.filter(requirement=catalogue["rule"]).count() == 50
 
