@@ -1,7 +1,10 @@
-"""What every FilterSet of the register shares: a free-text `q` over the fields a model names."""
+"""What every FilterSet of the register shares: a free-text `q` over the fields a model names, and numbers
+bounded to what the database can compare."""
 
 import django_filters
 from django.db.models import Q
+
+BIGGEST_DATABASE_INTEGER = 2**63 - 1  # bigint on PostgreSQL, INTEGER on SQLite
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -10,6 +13,15 @@ class SearchFilterSet(django_filters.FilterSet):
     search_fields: tuple[str, ...] = ()
 
     q = django_filters.CharFilter(method="search", label="Search")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A number beyond 64 bits cannot be bound as a query parameter (SQLite raises OverflowError, a 500):
+        # it is bad input, answered 400 naming the filter. self.filters is this instance's own deep copy.
+        for number_filter in self.filters.values():
+            if isinstance(number_filter, django_filters.NumberFilter):
+                number_filter.extra.setdefault("min_value", -BIGGEST_DATABASE_INTEGER)
+                number_filter.extra.setdefault("max_value", BIGGEST_DATABASE_INTEGER)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -12,7 +12,11 @@ REPORT_SCHEMA = {
     "parameters": [
         OpenApiParameter("format", OpenApiTypes.STR, enum=FORMATS, default="json", description="The report's format.")
     ],
-    "responses": {(200, content_type.split(";")[0]): OpenApiTypes.STR for content_type in CONTENT_TYPES.values()},
+    # JSON is the report itself (an object whose keys depend on the report); the other formats are text.
+    "responses": {
+        (200, content_type.split(";")[0]): OpenApiTypes.OBJECT if fmt == "json" else OpenApiTypes.STR
+        for fmt, content_type in CONTENT_TYPES.items()
+    },
 }
 
 

@@ -52,6 +52,15 @@ class RegisterViewSet(
     def perform_create(self, serializer):
         serializer.save()
 
+    def get_success_headers(self, data):
+        # DRF copies the body's `url` into Location; here `url` is data (a system's own address, any text,
+        # newlines included: a 500 on the header), not the API link. Location names the new row instead.
+        lookup = self.lookup_field
+        value = data.get("id" if lookup == "pk" else lookup)
+        if value is None:
+            return {}
+        return {"Location": self.reverse_action("detail", kwargs={self.lookup_url_kwarg or lookup: value})}
+
     @transaction.atomic
     def perform_update(self, serializer):
         serializer.save()

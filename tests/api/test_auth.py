@@ -42,7 +42,16 @@ def test_token_exchange_is_locked_by_axes_after_repeated_failures(dashboard_user
         client.post(TOKEN_URL, {"username": "dashboard", "password": "guess"}, format="json")
     response = client.post(TOKEN_URL, {"username": "dashboard", "password": PASSWORD}, format="json")
     assert response.status_code == 429
+    assert response["Content-Type"] == "application/json"
+    assert "locked" in response.json()["detail"].lower()
     assert not Token.objects.exists()
+
+
+def test_admin_login_lockout_stays_a_plain_page(client, dashboard_user, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        response = client.post("/admin/login/?next=/admin/", {"username": "dashboard", "password": "guess"})
+    assert response.status_code == 429
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_token_exchange_is_throttled(dashboard_user, monkeypatch):

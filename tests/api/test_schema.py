@@ -45,3 +45,31 @@ def test_swagger_static_files_are_served(client, db):
         "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css",
     ):
         assert client.get(path).status_code == 200, path
+
+
+def _openapi(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_reports_document_json_as_an_object_and_the_other_formats_as_text(db):
+    schema = _openapi(db)
+    for path in ("/api/v1/vendors/{slug}/report/", "/api/v1/incidents/{id}/report/"):
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        assert content["application/json"]["schema"]["type"] == "object"
+        for media_type in ("text/markdown", "text/html", "text/csv"):
+            assert content[media_type]["schema"]["type"] == "string"
+
+
+def test_vendor_answers_are_documented_for_every_role(db):
+    # Reviewers read the full vendor, procurement exactly slug, name and status: the schema says one of the two.
+    schema = _openapi(db)
+    components = schema["components"]["schemas"]
+    assert components["VendorForRole"]["oneOf"] == [
+        {"$ref": "#/components/schemas/Vendor"},
+        {"$ref": "#/components/schemas/VendorMinimal"},
+    ]
+    assert components["VendorMinimal"]["additionalProperties"] is False
+    detail = schema["paths"]["/api/v1/vendors/{slug}/"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert detail["schema"] == {"$ref": "#/components/schemas/VendorForRole"}

@@ -157,6 +157,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# API clients get a JSON 429 like every other API error; the admin login gets the plain message.
+AXES_LOCKOUT_CALLABLE = "apps.api.lockout.lockout_response"
 
 # --- MFA: production.py requires a verified TOTP device for the admin.
 OTP_TOTP_ISSUER = "vendorrisk"

@@ -8,7 +8,7 @@ from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory, System
 
 
 class DataCategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = DataCategory

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from apps.api.fields import UsernameField
+from apps.incidents.choices import ExposureStatus
 from apps.incidents.models import (
     Incident,
     IncidentClaim,
@@ -21,6 +22,9 @@ class SourceKeyField(serializers.SlugRelatedField):
 
 
 class IncidentSourceSerializer(serializers.ModelSerializer):
+    # Declared: DRF drops allow_blank from read-only model fields, and a source may have no URL (a paper notice).
+    url = serializers.URLField(read_only=True, allow_blank=True)
+
     class Meta:
         model = IncidentSource
         fields = ("key", "kind", "title", "publisher", "url", "language", "published_on", "reliability", "excerpt")
@@ -40,6 +44,8 @@ class IncidentExposureSerializer(serializers.ModelSerializer):
 class IncidentClaimSerializer(serializers.ModelSerializer):
     source = SourceKeyField()
     category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # Declared: DRF drops allow_blank from read-only model fields; only claims about an exposure carry one.
+    exposure_status = serializers.ChoiceField(choices=ExposureStatus.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = IncidentClaim
@@ -49,7 +55,7 @@ class IncidentClaimSerializer(serializers.ModelSerializer):
 
 class TimelineEventSerializer(serializers.ModelSerializer):
     source = SourceKeyField(allow_null=True)
-    recorded_by = UsernameField(read_only=True)
+    recorded_by = UsernameField(read_only=True, allow_null=True)
 
     class Meta:
         model = TimelineEvent
@@ -69,7 +75,7 @@ class TimelineEventSerializer(serializers.ModelSerializer):
 
 
 class ResponseActionSerializer(serializers.ModelSerializer):
-    owner = UsernameField(read_only=True)
+    owner = UsernameField(read_only=True, allow_null=True)
 
     class Meta:
         model = ResponseAction
@@ -87,7 +93,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 
 class ScopeAmendmentSerializer(serializers.ModelSerializer):
-    recorded_by = UsernameField(read_only=True)
+    recorded_by = UsernameField(read_only=True, allow_null=True)
 
     class Meta:
         model = ScopeAmendment
@@ -125,7 +131,7 @@ class IncidentSerializer(serializers.ModelSerializer):
 class IncidentDetailSerializer(IncidentSerializer):
     affected_systems = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     affected_flows = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    recorded_by = UsernameField(read_only=True)
+    recorded_by = UsernameField(read_only=True, allow_null=True)
     exposures = IncidentExposureSerializer(many=True, read_only=True)
     sources = IncidentSourceSerializer(many=True, read_only=True)
     claims = IncidentClaimSerializer(many=True, read_only=True)

@@ -13,8 +13,8 @@ from apps.vendors.api.serializers import VendorRefField
 class ReviewSerializer(StrictModelSerializer):
     vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     incident = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    requested_by = UsernameField(read_only=True)
-    decided_by = UsernameField(read_only=True)
+    requested_by = UsernameField(read_only=True, allow_null=True)
+    decided_by = UsernameField(read_only=True, allow_null=True)
 
     read_only_reasons = {
         "state": "The state moves only through the transition actions (submit, start, approve…).",
@@ -81,7 +81,7 @@ class ApproveWithConditionsSerializer(TransitionSerializer):
 
 
 class ReviewTransitionSerializer(serializers.ModelSerializer):
-    actor = UsernameField(read_only=True)
+    actor = UsernameField(read_only=True, allow_null=True)
 
     class Meta:
         model = ReviewTransition
@@ -91,7 +91,9 @@ class ReviewTransitionSerializer(serializers.ModelSerializer):
 
 class FindingSerializer(serializers.ModelSerializer):
     vendor = serializers.SlugRelatedField(source="review.vendor", slug_field="slug", read_only=True)
-    owner = UsernameField(read_only=True)
+    owner = UsernameField(read_only=True, allow_null=True)
+    # Declared: DRF drops allow_blank from read-only model fields; only findings the register raises have a code.
+    code = serializers.SlugField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Finding

@@ -35,7 +35,7 @@ class BaselineSerializer(serializers.ModelSerializer):
 class VendorRequirementSerializer(serializers.ModelSerializer):
     vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     requirement = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    verified_by = UsernameField(read_only=True)
+    verified_by = UsernameField(read_only=True, allow_null=True)
 
     class Meta:
         model = VendorRequirement

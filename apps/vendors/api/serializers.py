@@ -67,7 +67,7 @@ class VendorSerializer(StrictModelSerializer):
 
 
 class TierChangeSerializer(serializers.ModelSerializer):
-    changed_by = UsernameField(read_only=True)
+    changed_by = UsernameField(read_only=True, allow_null=True)
 
     class Meta:
         model = TierChange
@@ -117,7 +117,7 @@ class DocumentSerializer(StrictModelSerializer):
     """Evidence metadata. Files are uploaded and downloaded through the admin's authorised views."""
 
     vendor = VendorRefField()
-    verified_by = UsernameField(read_only=True)
+    verified_by = UsernameField(read_only=True, allow_null=True)
     has_file = serializers.SerializerMethodField()
 
     class Meta:

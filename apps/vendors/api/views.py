@@ -1,6 +1,6 @@
 """Vendor endpoints: the register's main list, blast-radius filters, the data-flow report and tier history."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 
 from apps.api.negotiation import IgnoreFormatParameterNegotiation
@@ -12,6 +12,7 @@ from apps.reports.builders import build_dataflow_report
 from apps.vendors.filters import ContractFilterSet, DocumentFilterSet, MinimalVendorFilterSet, VendorFilterSet
 from apps.vendors.models import Contract, Document, Vendor
 
+from .schema import vendor_for_role
 from .serializers import (
     ContractSerializer,
     DocumentSerializer,
@@ -21,6 +22,9 @@ from .serializers import (
 )
 
 
+@extend_schema_view(
+    list=extend_schema(responses=vendor_for_role()), retrieve=extend_schema(responses=vendor_for_role())
+)
 class VendorViewSet(RegisterViewSet):
     """Vendors, by slug. Procurement reads names and statuses only; status and tier change through the workflow."""
 

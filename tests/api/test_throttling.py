@@ -1,0 +1,32 @@
+"""API throttling counts per caller: one token hammering the API is slowed down, other tokens are not."""
+
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+from rest_framework.throttling import UserRateThrottle
+
+RATE_LIMIT = 3
+
+
+def token_client(user):
+    return APIClient(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+
+
+def test_one_token_is_throttled_while_another_still_answers(reviewer, dashboard_user, monkeypatch):
+    # DRF reads the rates once, onto the class: patch the class, not the settings.
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": f"{RATE_LIMIT}/minute", "anon": "100/minute"})
+    busy, quiet = token_client(reviewer), token_client(dashboard_user)
+
+    answers = [busy.get("/api/v1/vendors/").status_code for _ in range(RATE_LIMIT + 1)]
+    assert answers == [200] * RATE_LIMIT + [429]
+    throttled = busy.get("/api/v1/vendors/")
+    assert throttled.status_code == 429
+    assert "detail" in throttled.json()
+    assert int(throttled["Retry-After"]) > 0
+
+    assert quiet.get("/api/v1/vendors/").status_code == 200
+
+
+def test_under_the_limit_nothing_is_throttled(reviewer, monkeypatch):
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": f"{RATE_LIMIT}/minute", "anon": "100/minute"})
+    client = token_client(reviewer)
+    assert [client.get("/api/v1/vendors/").status_code for _ in range(RATE_LIMIT)] == [200] * RATE_LIMIT
