@@ -25,6 +25,30 @@ from .selectors import vendor_choices
 CONTRACT_START_MAX_PAST = datetime.timedelta(days=365)
 CONTRACT_START_MAX_FUTURE = datetime.timedelta(days=2 * 365)
 
+# The buyer's answers: every field a buyer may write (the page and the API accept exactly these).
+ANSWER_FIELDS = (
+    "vendor_choice",
+    "existing_vendor_name",
+    "vendor_name",
+    "vendor_website",
+    "vendor_country",
+    "vendor_category",
+    "service_name",
+    "service_description",
+    "business_owner",
+    "business_criticality",
+    "systems",
+    "mechanism",
+    "categories",
+    "no_data",
+    "data_subjects",
+    "estimated_records",
+    "production_access",
+    "handles_secrets",
+    "contract_value",
+    "contract_starts_on",
+    "replaces_vendor_name",
+)
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
 # What the buyer pressed. "check" re-renders the form with the tier it implies.
@@ -103,29 +127,7 @@ class IntakeForm(forms.ModelForm):
 
     class Meta:
         model = IntakeRequest
-        fields = [
-            "vendor_choice",
-            "existing_vendor_name",
-            "vendor_name",
-            "vendor_website",
-            "vendor_country",
-            "vendor_category",
-            "service_name",
-            "service_description",
-            "business_owner",
-            "business_criticality",
-            "systems",
-            "mechanism",
-            "categories",
-            "no_data",
-            "data_subjects",
-            "estimated_records",
-            "production_access",
-            "handles_secrets",
-            "contract_value",
-            "contract_starts_on",
-            "replaces_vendor_name",
-        ]
+        fields = list(ANSWER_FIELDS)
         labels = {
             "vendor_choice": _("Is the vendor already in the register?"),
             "vendor_name": _("Vendor name"),

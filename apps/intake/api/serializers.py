@@ -3,31 +3,9 @@
 from rest_framework import serializers
 
 from apps.api.fields import UsernameField
+from apps.intake.forms import ANSWER_FIELDS
 from apps.intake.models import IntakeRequest
 
-ANSWER_FIELDS = (
-    "vendor_choice",
-    "existing_vendor_name",
-    "vendor_name",
-    "vendor_website",
-    "vendor_country",
-    "vendor_category",
-    "service_name",
-    "service_description",
-    "business_owner",
-    "business_criticality",
-    "systems",
-    "mechanism",
-    "categories",
-    "no_data",
-    "data_subjects",
-    "estimated_records",
-    "production_access",
-    "handles_secrets",
-    "contract_value",
-    "contract_starts_on",
-    "replaces_vendor_name",
-)
 WORKFLOW_FIELDS = ("status", "requester", "submitted_at", "vendor", "service", "review", "tier")
 
 
