@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from apps.incidents.choices import ExposureStatus
 
+from .formatting import readable_time
 from .svg import dataflow_svg
 
 FORMATS = ("json", "md", "html", "csv")
@@ -225,7 +226,10 @@ def _dataflow_md(report):
     lines += ["", "## Reviews", ""]
     lines += _table(
         ("Kind", "State", "Created", "Decided"),
-        [(r["kind"], r["state_label"], r["created_at"], r["decided_at"]) for r in report["reviews"]],
+        [
+            (r["kind"], r["state_label"], readable_time(r["created_at"]), readable_time(r["decided_at"]))
+            for r in report["reviews"]
+        ],
     )
     lines += ["", "## Incidents", ""]
     lines += _table(
@@ -234,7 +238,7 @@ def _dataflow_md(report):
             (
                 i["title"],
                 i["severity"],
-                i["vendor_detected_at"],
+                readable_time(i["vendor_detected_at"]),
                 _names(i["exposure"]["exposed"]),
                 _names(i["exposure"]["not_exposed"]),
             )
@@ -257,15 +261,15 @@ def _incident_md(report):
         "",
         "## Notification delay",
         "",
-        f"- Vendor detected: {n['vendor_detected_at'] or 'unknown'}",
-        f"- Vendor first told us: {n['vendor_notified_at'] or 'no recorded date'}",
-        f"- We received the data set: {n['dataset_received_at'] or 'not yet'}",
+        f"- Vendor detected: {readable_time(n['vendor_detected_at']) or 'unknown'}",
+        f"- Vendor first told us: {readable_time(n['vendor_notified_at']) or 'no recorded date'}",
+        f"- We received the data set: {readable_time(n['dataset_received_at']) or 'not yet'}",
         f"- Delay: {_hours(n['delay_hours'])}",
         f"- Contract clause ({n['contract_reference']}): {_hours(n['contract_clause_hours'])} — "
         f"{_verdict(n['contract_breached'])}",
         f"- Against GDPR's {n['gdpr_hours']} h: {_verdict(n['vendor_delay_exceeds_gdpr_hours'], 'exceeded')}",
-        f"- Our public disclosure: {n['public_disclosure_at'] or 'not yet'}, {_hours(n['disclosure_hours'])} after we "
-        f"became aware — GDPR Art. 33: {_verdict(n['gdpr_breached'])}",
+        f"- Our public disclosure: {readable_time(n['public_disclosure_at']) or 'not yet'}, "
+        f"{_hours(n['disclosure_hours'])} after we became aware — GDPR Art. 33: {_verdict(n['gdpr_breached'])}",
         "",
         "## Exposure by category",
         "",
@@ -293,7 +297,10 @@ def _incident_md(report):
     lines += ["", "## Timeline", ""]
     lines += _table(
         ("When", "What", "Source"),
-        [(e["occurred_at"] or "date unknown", e["description"], e["source"] or "") for e in report["timeline"]],
+        [
+            (readable_time(e["occurred_at"]) or "date unknown", e["description"], e["source"] or "")
+            for e in report["timeline"]
+        ],
     )
     lines += ["", "## Response actions", ""]
     lines += [
@@ -302,7 +309,9 @@ def _incident_md(report):
     lines += ["", "## Recommendations to affected people", ""]
     lines += [f"- {r['text']}" for r in report["recommendations"]]
     lines += ["", "## Scope amendments", ""]
-    lines += [f"- v{a['version']} ({a['amended_at']}): {a['reason']}" for a in report["amendments"]] or ["- none"]
+    lines += [f"- v{a['version']} ({readable_time(a['amended_at'])}): {a['reason']}" for a in report["amendments"]] or [
+        "- none"
+    ]
     return lines
 
 
