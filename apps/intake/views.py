@@ -144,6 +144,7 @@ def _feedback_for(intake):
         "handles_secrets": intake.handles_secrets,
         "business_criticality": intake.business_criticality,
         "estimated_records": intake.estimated_records,
+        "vendor_category": intake.existing_vendor.category if intake.existing_vendor else intake.vendor_category,
     }
     return intake_feedback(answers)
 

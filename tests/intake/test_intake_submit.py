@@ -294,3 +294,28 @@ def test_draft_saved_twice_from_the_blank_form_is_one_draft(buyer_client, answer
     submit(buyer_client, {**answers, "intent": "draft", "form_token": token})
     submit(buyer_client, {**answers, "intent": "draft", "form_token": token, "service_name": "Renamed"})
     assert IntakeRequest.objects.get().service_name == "Renamed"
+
+
+def test_a_peer_tightening_is_shown_before_submit_and_applied_on_submit(
+    buyer_client, reviewer, answers, django_capture_on_commit_callbacks
+):
+    """After a peer's incident, a new client-side analytics vendor receiving contact data gets the added rule."""
+    from apps.risk.services import baseline_tighten
+
+    rule = "no-personal-data-client-side-analytics-without-pseudonymisation"
+    scope = {"category": "analytics", "mechanism": "client_side_sdk", "data_categories": ["contact"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        baseline_tighten(requirement=rule, actor=reviewer, scope=scope, reason="Peer incident")
+
+    checked = buyer_client.post(CREATE, {**answers, "intent": "check"}, follow=True)
+    assert rule in checked.content.decode() or "pseudonymisation" in checked.content.decode()
+
+    server_side = buyer_client.post(
+        CREATE, {**answers, "vendor_name": "Server Side", "mechanism": "server_api", "intent": "check"}, follow=True
+    )
+    assert "pseudonymisation" not in server_side.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(buyer_client, answers)
+    vendor = Vendor.objects.get(slug="pageview-analytics")
+    assert VendorRequirement.objects.filter(vendor=vendor, requirement__code=rule).exists()
