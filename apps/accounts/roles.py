@@ -1,6 +1,7 @@
 """The three roles, as Django groups with model permissions. One place says what each role may do."""
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 SECURITY_REVIEWER = "security-reviewer"
@@ -60,3 +61,9 @@ def has_role(user, role):
 
 def is_security_reviewer(user):
     return has_role(user, SECURITY_REVIEWER)
+
+
+def require_security_reviewer(actor, what):
+    """Raise PermissionDenied unless `actor` is a security reviewer; `what` finishes "Only a security reviewer may…"."""
+    if not is_security_reviewer(actor):
+        raise PermissionDenied(f"Only a security reviewer may {what}.")

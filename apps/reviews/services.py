@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.roles import is_security_reviewer
+from apps.accounts.roles import is_security_reviewer, require_security_reviewer
 from apps.core.exceptions import TransitionRefused
 from apps.datamap.models import DataFlow
 from apps.incidents.choices import Severity
@@ -32,11 +32,6 @@ logger = logging.getLogger(__name__)
 LATE_NOTIFICATION_FINDING = "late-breach-notification"
 # Days the vendor gets to fix a finding the register raises itself.
 FINDING_DUE_DAYS = {FindingSeverity.CRITICAL: 14, FindingSeverity.HIGH: 30, FindingSeverity.MEDIUM: 60}
-
-
-def _require_reviewer(actor, what):
-    if not is_security_reviewer(actor):
-        raise PermissionDenied(f"Only a security reviewer may {what}.")
 
 
 @transaction.atomic
@@ -74,7 +69,7 @@ def _move(*, review, action, actor, note="", before=None) -> Review:
     locked = Review.objects.select_for_update().select_related("vendor").get(pk=review.pk)
     transition = check_move(action, locked.state)
     if transition.reviewer_only:
-        _require_reviewer(actor, transition.label.lower())
+        require_security_reviewer(actor, transition.label.lower())
     elif not (is_security_reviewer(actor) or (actor is not None and actor.pk == locked.requested_by_id)):
         raise PermissionDenied("Only the requester or a security reviewer may submit this review.")
     if before is not None:
@@ -224,7 +219,7 @@ def finding_raise(*, review, title, severity, actor=None, code="", description="
 @transaction.atomic
 def finding_set_status(*, finding, status, actor) -> Finding:
     """Move a finding (open, in progress, resolved, risk accepted). Raises PermissionDenied, ValidationError."""
-    _require_reviewer(actor, "change a finding")
+    require_security_reviewer(actor, "change a finding")
     if status not in FindingStatus.values:
         raise ValidationError({"status": f"Status must be one of {', '.join(FindingStatus.values)}."})
     finding.status = status
@@ -240,7 +235,7 @@ def exception_grant(*, review, vendor_requirement, justification, expires_on, ac
     Raises PermissionDenied (not a security reviewer) and ValidationError (justification, expires_on,
     vendor_requirement: it must belong to the review's vendor).
     """
-    _require_reviewer(actor, "grant a risk exception")
+    require_security_reviewer(actor, "grant a risk exception")
     if not (justification or "").strip():
         raise ValidationError({"justification": "An exception needs a justification."})
     if expires_on is None or expires_on <= timezone.localdate():
@@ -296,7 +291,7 @@ def offboarding_start(*, vendor, actor, reason="") -> OffboardingChecklist:
 
     Raises PermissionDenied, TransitionRefused (e.g. a terminated vendor).
     """
-    _require_reviewer(actor, "start offboarding")
+    require_security_reviewer(actor, "start offboarding")
     vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
     if vendor.status != VendorStatus.OFFBOARDING:
         vendor_status_change(vendor=vendor, to_status=VendorStatus.OFFBOARDING, actor=actor)
@@ -319,7 +314,7 @@ def offboarding_step_mark(*, vendor, step, actor, deletion_certificate=None, at=
     Raises PermissionDenied, ValidationError (step, at, deletion_certificate), TransitionRefused when the
     vendor is not offboarding.
     """
-    _require_reviewer(actor, "record an offboarding step")
+    require_security_reviewer(actor, "record an offboarding step")
     checklist = OffboardingChecklist.objects.select_for_update().select_related("vendor").filter(vendor=vendor).first()
     if checklist is None or checklist.vendor.status != VendorStatus.OFFBOARDING:
         raise TransitionRefused(f"{vendor} is not being offboarded.", code="not_offboarding")
@@ -350,7 +345,7 @@ def vendor_terminate(*, vendor, actor) -> OffboardingChecklist:
 
     Raises PermissionDenied, TransitionRefused (offboarding_incomplete, illegal_vendor_transition).
     """
-    _require_reviewer(actor, "terminate a vendor")
+    require_security_reviewer(actor, "terminate a vendor")
     missing = offboarding_missing_steps(vendor=vendor)
     if missing:
         raise TransitionRefused(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from apps.accounts.roles import SECURITY_REVIEWER
 from apps.datamap.choices import Mechanism, Sharing
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
+from apps.datamap.selectors import active_flow_q
 from apps.reviews.models import RiskException
 from apps.vendors.choices import Criticality, VendorStatus
 from apps.vendors.models import Vendor, VendorService
@@ -17,12 +18,6 @@ from .models import Baseline, SecurityRequirement, VendorRequirement
 from .tiering import TierInputs
 
 _CRITICALITY_ORDER = [Criticality.LOW, Criticality.MEDIUM, Criticality.HIGH, Criticality.CRITICAL]
-
-
-def active_flow_q(*, today=None, prefix=""):
-    """A flow is active until its end date; planned flows count, so an intake tier reflects what will be sent."""
-    today = today or timezone.localdate()
-    return Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gt": today})
 
 
 def tier_inputs_for_vendors(*, vendor_ids=None, today=None) -> dict[int, TierInputs]:

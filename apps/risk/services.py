@@ -3,13 +3,13 @@
 import datetime
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from apps.accounts.roles import is_security_reviewer
+from apps.accounts.roles import require_security_reviewer
 from apps.datamap.choices import Mechanism
 from apps.datamap.models import DataCategory
 from apps.reviews.models import RiskException
@@ -35,11 +35,6 @@ logger = logging.getLogger(__name__)
 REQUIREMENT_GRACE_DAYS = 90
 # Vendors handled per bulk_create in a fan-out: large enough that 10,000 vendors take a handful of queries.
 FANOUT_BATCH_SIZE = 5000
-
-
-def _require_reviewer(actor, what):
-    if not is_security_reviewer(actor):
-        raise PermissionDenied(f"Only a security reviewer may {what}.")
 
 
 def _effective_change(*, vendor, new_tier, cause, inputs, actor, reason=""):
@@ -125,7 +120,7 @@ def tiers_recompute_all(*, actor=None) -> dict:
 @transaction.atomic
 def vendor_tier_override(*, vendor, tier, reason, actor) -> Vendor:
     """Set a manual tier. Raises PermissionDenied (not a security reviewer), ValidationError (tier, reason)."""
-    _require_reviewer(actor, "override a tier")
+    require_security_reviewer(actor, "override a tier")
     if tier not in Tier.values:
         raise ValidationError({"tier": f"Tier must be one of {Tier.values}."})
     if not (reason or "").strip():
@@ -149,7 +144,7 @@ def vendor_tier_override(*, vendor, tier, reason, actor) -> Vendor:
 @transaction.atomic
 def vendor_tier_override_clear(*, vendor, actor, reason="") -> Vendor:
     """Return to the computed tier. Raises PermissionDenied when the actor is not a security reviewer."""
-    _require_reviewer(actor, "clear a tier override")
+    require_security_reviewer(actor, "clear a tier override")
     locked = Vendor.objects.select_for_update().get(pk=vendor.pk)
     if locked.tier_override is None:
         return locked
@@ -228,7 +223,7 @@ def vendor_requirement_record(
     *, vendor_requirement, status, actor, evidence=None, note="", verified_on=None
 ) -> VendorRequirement:
     """Record where a vendor stands on a requirement. Raises PermissionDenied, ValidationError (status, evidence)."""
-    _require_reviewer(actor, "record a requirement status")
+    require_security_reviewer(actor, "record a requirement status")
     if status not in RequirementStatus.values or status == RequirementStatus.EXCEPTION:
         raise ValidationError({"status": "Use one of met, not_met, in_progress; exceptions are granted on a review."})
     if evidence is not None and evidence.vendor_id != vendor_requirement.vendor_id:
@@ -297,7 +292,7 @@ def baseline_tighten(*, requirement, actor, tier=None, scope=None, reason="", du
 
     Raises PermissionDenied (not a security reviewer) and ValidationError (requirement, tier, scope, due_on).
     """
-    _require_reviewer(actor, "tighten a baseline")
+    require_security_reviewer(actor, "tighten a baseline")
     if isinstance(requirement, str):
         requirement = SecurityRequirement.objects.filter(code=requirement, is_active=True).first()
     if requirement is None or not requirement.is_active:
