@@ -34,32 +34,65 @@ class RegisterViewSetMixin:
 
 
 class RegisterReadOnlyViewSet(RegisterViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Read the register. Writes to these resources go through the admin and the domain services."""
+    """Read the register; resources written elsewhere (or not at all) through the API."""
 
 
-class RegisterViewSet(
-    RegisterViewSetMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
-    """Read and write plain register records (no workflow state); deleting stays in the admin, where history shows.
+class ServiceWriteMixin:
+    """API writes go through the register's services: the same services the admin and the commands call.
 
-    One transaction per write: the row and its audit-history row are saved together or not at all.
+    A viewset adds the DRF mixins of the writes it offers (CreateModelMixin, UpdateModelMixin,
+    DestroyModelMixin) and implements the matching hook: `create_object(validated_data)`,
+    `update_object(instance, validated_data)`, `destroy_object(instance)`; each calls a service and returns
+    the saved object. Every write is one transaction; a service's ValidationError becomes a 400 naming the
+    field, TransitionRefused a 409 (apps.api.exceptions). The serializer validates input; it never saves.
+    tests/api/test_write_paths.py fails on a viewset that writes without a hook.
     """
 
-    @transaction.atomic
+    def create_object(self, validated_data):
+        raise NotImplementedError(f"{type(self).__name__} must write through a service")
+
+    def update_object(self, instance, validated_data):
+        raise NotImplementedError(f"{type(self).__name__} must write through a service")
+
+    def destroy_object(self, instance):
+        raise NotImplementedError(f"{type(self).__name__} must write through a service")
+
     def perform_create(self, serializer):
-        serializer.save()
+        with transaction.atomic():
+            serializer.instance = self.create_object(serializer.validated_data)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.instance = self.update_object(serializer.instance, serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            self.destroy_object(instance)
 
     def get_success_headers(self, data):
-        # DRF copies the body's `url` into Location; here `url` is data (a system's own address, any text,
+        # DRF copies the body's `url` into Location; here `url` may be data (a system's own address, any text,
         # newlines included: a 500 on the header), not the API link. Location names the new row instead.
         lookup = self.lookup_field
         value = data.get("id" if lookup == "pk" else lookup)
         if value is None:
             return {}
         return {"Location": self.reverse_action("detail", kwargs={self.lookup_url_kwarg or lookup: value})}
+
+
+class ServiceViewSet(RegisterViewSetMixin, ServiceWriteMixin, viewsets.ReadOnlyModelViewSet):
+    """Read the register; add the write mixins this resource offers, each backed by its service hook."""
+
+
+class RegisterViewSet(
+    RegisterViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Legacy: writes by `serializer.save()`, around the services. Being replaced by ServiceViewSet (issue 14)."""
+
+    get_success_headers = ServiceWriteMixin.get_success_headers
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        serializer.save()
 
     @transaction.atomic
     def perform_update(self, serializer):

@@ -1,7 +1,41 @@
-"""Admin building blocks shared by the register's apps."""
+"""Admin building blocks shared by the register's apps.
 
-from django.core.exceptions import PermissionDenied
+Every admin page that writes derives from `ServiceAdmin`: the admin validates the form, then a named service
+does the write (the same service the API and the commands call), and a refusal from that service comes back
+as an error on the form, with nothing written. `ServiceInline` does the same for inline rows.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.exceptions import TransitionRefused
+
+# What a service raises when its rules refuse a write; every door turns these into a clear answer.
+REFUSALS = (ValidationError, TransitionRefused, PermissionDenied)
+
+
+def refusal_text(error) -> str:
+    """One line for people: "field: reason; other: reason", or the refusal's message."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return "; ".join(
+            " ".join(msgs) if field == "__all__" else f"{field}: {' '.join(msgs)}"
+            for field, msgs in error.message_dict.items()
+        )
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def refusal_errors(error) -> list[tuple[str | None, list[str]]]:
+    """(field or None, messages) pairs of a refusal, for form.add_error."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return [(None if field == "__all__" else field, msgs) for field, msgs in error.message_dict.items()]
+    if isinstance(error, ValidationError):
+        return [(None, error.messages)]
+    return [(None, [str(error)])]
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -15,3 +49,143 @@ class AuditedAdmin(SimpleHistoryAdmin):
         if request.method != "GET":
             raise PermissionDenied("The audit history is read-only.")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ServiceInline:
+    """Mixin for an inline whose rows are written by a service.
+
+    `write(request, parent, form)` saves one new or changed row and returns it; `remove(request, obj)`
+    deletes one (define it only where deleting is allowed: without it the inline offers no delete box).
+    """
+
+    def write(self, request, parent, form):
+        raise NotImplementedError(f"{type(self).__name__} must say which service writes its rows")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.service_inline = self
+        return formset
+
+    def has_delete_permission(self, request, obj=None):
+        return type(self).remove is not ServiceInline.remove and super().has_delete_permission(request, obj)
+
+    def remove(self, request, obj):
+        raise PermissionDenied("These rows cannot be deleted.")
+
+
+class ServiceAdmin(AuditedAdmin):
+    """An admin whose writes all go through services.
+
+    Subclasses implement `create(request, obj, form)` and `update(request, obj, form)` (each calls a service
+    and returns the saved object), and `remove(request, obj)` where deleting is allowed. Many-to-many fields
+    are not saved behind the service's back: the service gets them from `form.cleaned_data`. Inline rows go
+    through their `ServiceInline.write`/`remove`; an inline that is not a ServiceInline must be read-only.
+
+    A refusal (ValidationError, TransitionRefused, PermissionDenied) raised by any of these rolls the whole
+    request back and shows the page again with the reason on the form — the field it names, or the top.
+    """
+
+    def create(self, request, obj, form):
+        raise PermissionDenied("Records of this kind are not added here.")
+
+    def update(self, request, obj, form):
+        raise PermissionDenied("Records of this kind are not changed here.")
+
+    def remove(self, request, obj):
+        raise PermissionDenied("Records of this kind are not deleted here.")
+
+    # --- permissions follow the services that exist ---------------------------------------------------------
+    def _overrides(self, name):
+        return getattr(type(self), name) is not getattr(ServiceAdmin, name)
+
+    def has_add_permission(self, request):
+        return self._overrides("create") and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._overrides("remove") and super().has_delete_permission(request, obj)
+
+    # --- the writes ------------------------------------------------------------------------------------------
+    def save_model(self, request, obj, form, change):
+        saved = self.update(request, obj, form) if change else self.create(request, obj, form)
+        if saved is not None and saved is not obj:
+            # The admin goes on with `obj` (messages, redirects, inlines' parent): point it at the saved row.
+            obj.pk = saved.pk
+            obj._state.adding = False
+            obj._state.db = saved._state.db
+
+    def save_related(self, request, form, formsets, change):
+        # No form.save_m2m(): many-to-many fields are the service's to write.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        inline = getattr(formset, "service_inline", None)
+        for row in formset.forms:
+            deleting = formset.can_delete and formset._should_delete_form(row)
+            if not deleting and not row.has_changed():
+                continue
+            if inline is None:
+                raise ImproperlyConfigured(f"The {formset.model.__name__} inline writes without a service.")
+            try:
+                if deleting:
+                    if row.instance.pk:
+                        inline.remove(request, row.instance)
+                        formset.deleted_objects.append(row.instance)
+                    continue
+                adding = row.instance._state.adding
+                saved = inline.write(request, form.instance, row)
+            except REFUSALS as error:
+                label = formset.model._meta.verbose_name
+                raise ValidationError(f"{label.capitalize()}: {refusal_text(error)}") from error
+            if adding:
+                formset.new_objects.append(saved)
+            else:
+                formset.changed_objects.append((saved, row.changed_data))
+
+    def delete_model(self, request, obj):
+        self.remove(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.remove(request, obj)
+
+    # --- refusals become form errors -------------------------------------------------------------------------
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except REFUSALS as refusal:
+            # Everything the first pass wrote is rolled back. Validate the same POST again with the refusal
+            # added to the form, so the admin shows its ordinary page with errors and writes nothing.
+            request._service_refusal = refusal
+            for upload in request.FILES.values():
+                upload.seek(0)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                for field, reasons in refusal_errors(refusal):
+                    if field is not None and field not in self.fields:
+                        reasons, field = [f"{field}: {reason}" for reason in reasons], None
+                    self.add_error(field, reasons)
+                return cleaned
+
+        return RefusedForm
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().delete_view(request, object_id, extra_context)
+        except (ValidationError, TransitionRefused) as refusal:
+            self.message_user(request, refusal_text(refusal), messages.ERROR)
+            return redirect(request.path)
