@@ -46,6 +46,7 @@ LOCAL_APPS = [
     "apps.notifications",
     "apps.watch",
     "apps.api",
+    "apps.dashboard",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
