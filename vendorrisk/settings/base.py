@@ -47,6 +47,7 @@ LOCAL_APPS = [
     "apps.watch",
     "apps.api",
     "apps.dashboard",
+    "apps.demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
