@@ -1,6 +1,5 @@
 """The benchmark rows: each API row is paired with the raw SQL that fetches the same rows, in the same run."""
 
-import importlib
 import json
 import os
 import platform
@@ -19,10 +18,13 @@ from django.utils import timezone
 
 from apps.accounts.roles import SECURITY_REVIEWER
 from apps.core.demo import fixture_files
-from apps.core.portfolio import generate_portfolio, peak_rss_mb
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
+from apps.demo.portfolio import generate_portfolio, peak_rss_mb
 from apps.incidents.models import Incident
+from apps.reports.builders import build_dataflow_report, build_incident_report
+from apps.reports.renderers import render
 from apps.risk.models import SecurityRequirement
+from apps.risk.services import baseline_tighten, tiers_recompute_all, tightening_fan_out
 from apps.vendors.models import Vendor
 from bench import sql
 from bench.harness import measure, not_built
@@ -30,15 +32,6 @@ from bench.harness import measure, not_built
 # active=true: running flows only, as the raw SQL it is compared with (the API counts ended flows by default).
 BLAST_QUERY = "data_category=email-address&mechanism=client_side_sdk&active=true"
 SUBTREE = "contact"
-
-
-def optional(module, *names):
-    """The first of `names` that `module` defines, or None while the feature is not merged."""
-    try:
-        loaded = importlib.import_module(module)
-    except ImportError:
-        return None
-    return next((getattr(loaded, name) for name in names if hasattr(loaded, name)), None)
 
 
 def routed(path):
@@ -261,9 +254,6 @@ class Bench:
         vendor, incident = self.heavy_vendor, self.incident
         label = f"{vendor.flow_count} flows"
         rows = [measure(f"SQL vendor report rows ({label})", lambda: sql.vendor_report(vendor.pk), repeat=self.repeat)]
-        build_dataflow = optional("apps.reports.builders", "build_dataflow_report")
-        build_incident = optional("apps.reports.builders", "build_incident_report")
-        render = optional("apps.reports.renderers", "render")
         for fmt in ("json", "html"):
             name = f"vendor report {fmt} ({label})"
             path = first_routed(
@@ -273,14 +263,14 @@ class Bench:
             )
             if path:
                 rows.append(measure(f"API {name}", self._get_any(f"{path}?format={fmt}"), repeat=self.repeat))
-            elif build_dataflow and render:
+            else:
                 rows.append(
                     measure(
-                        f"builder {name}", lambda f=fmt: render(build_dataflow(vendor=vendor), f), repeat=self.repeat
+                        f"builder {name}",
+                        lambda f=fmt: render(build_dataflow_report(vendor=vendor), f),
+                        repeat=self.repeat,
                     )
                 )
-            else:
-                rows.append(not_built(name, "apps.reports"))
         rows[1].ratio = rows[1].median_ms / rows[0].median_ms if rows[1].median_ms else None
         if incident is None:
             return [*rows, not_built("incident report", "no incident in the register")]
@@ -288,16 +278,14 @@ class Bench:
         path = first_routed(f"/api/v1/incidents/{incident.pk}/report/")
         if path:
             rows.append(measure("API incident report json", self._get_any(f"{path}?format=json"), repeat=self.repeat))
-        elif build_incident and render:
+        else:
             rows.append(
                 measure(
                     "builder incident report json",
-                    lambda: render(build_incident(incident=incident), "json"),
+                    lambda: render(build_incident_report(incident=incident), "json"),
                     repeat=self.repeat,
                 )
             )
-        else:
-            rows.append(not_built("incident report json", "apps.reports"))
         return rows
 
     def _get_any(self, path):
@@ -316,42 +304,23 @@ class Bench:
 
     def writes(self):
         rows = []
-        recompute_all = optional("apps.risk.services", "vendor_tiers_recompute_all", "tiers_recompute_all")
-        recompute_one = optional("apps.risk.services", "vendor_tier_recompute")
         count = Vendor.objects.count()
-        if recompute_all:
-            rows.append(
-                measure(f"tier recomputation, {count:,} vendors", self.rolled_back(recompute_all), repeat=1, warmup=0)
-            )
-        elif recompute_one:
-
-            def each():
-                for vendor in Vendor.objects.order_by("pk").iterator(chunk_size=2000):
-                    recompute_one(vendor=vendor)
-
-            rows.append(
-                measure(
-                    f"tier recomputation, {count:,} vendors (one by one)", self.rolled_back(each), repeat=1, warmup=0
-                )
-            )
-        else:
-            rows.append(not_built("tier recomputation, all vendors", "apps.risk.services"))
+        rows.append(
+            measure(f"tier recomputation, {count:,} vendors", self.rolled_back(tiers_recompute_all), repeat=1, warmup=0)
+        )
         rows.append(self.fanout_sql())
         rows.append(self.fanout_service())
         return rows
 
     def fanout_service(self):
         """The tightening fan-out as the app runs it: a new requirement for every vendor receiving contact data."""
-        tighten = optional("apps.risk.services", "baseline_tighten")
-        fan_out = optional("apps.risk.services", "tightening_fan_out")
-        if not (tighten and fan_out):
-            return not_built("baseline fan-out (tightening)", "apps.risk.services.tightening_fan_out")
         counts = {}
 
         def action():
             requirement = SecurityRequirement.objects.create(code="bench-fanout", title="Bench fan-out")
-            tightening = tighten(requirement=requirement, actor=self.user, scope={"data_categories": ["contact"]})
-            counts.update(fan_out(tightening_id=tightening.pk))
+            scope = {"data_categories": ["contact"]}
+            tightening = baseline_tighten(requirement=requirement, actor=self.user, scope=scope)
+            counts.update(tightening_fan_out(tightening_id=tightening.pk))
 
         row = measure("baseline fan-out (tightening)", self.rolled_back(action), repeat=2)
         row.note = f"{counts.get('statuses_created', 0):,} statuses for {counts.get('vendors_in_scope', 0):,} vendors"

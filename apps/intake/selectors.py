@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from apps.datamap.models import DataCategory, System
+from apps.datamap.models import DataCategory
 from apps.vendors.choices import VendorStatus
 from apps.vendors.models import Vendor
 
@@ -29,10 +29,6 @@ def intake_for_form_token(*, user, form_token) -> IntakeRequest | None:
 def vendor_choices() -> QuerySet[Vendor]:
     """Vendors a buyer can pick by name: all but terminated ones, which need a new request to come back."""
     return Vendor.objects.exclude(status=VendorStatus.TERMINATED).only("id", "slug", "display_name", "status")
-
-
-def system_choices() -> QuerySet[System]:
-    return System.objects.only("id", "slug", "name", "description", "url").order_by("name")
 
 
 @dataclass

@@ -16,8 +16,6 @@ class EventKind(models.TextChoices):
     CONTRACT_ENDING = "contract.ending", _("Contract ending")
     CONTRACT_NOTICE_DUE = "contract.notice_due", _("Contract termination notice due")
     INCIDENT_NOTIFICATION_LATE = "incident.notification_late", _("Vendor late to notify an incident")
-    # For issue 6's large report exports: emitted when a report built in the background is ready to download.
-    REPORT_READY = "report.ready", _("Report ready")
 
 
 class DeliveryStatus(models.TextChoices):

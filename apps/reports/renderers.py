@@ -38,14 +38,10 @@ REPORT_STYLE = (
 REPORT_STYLE_CSP_SOURCE = "'sha256-" + b64encode(hashlib.sha256(REPORT_STYLE.encode()).digest()).decode() + "'"
 
 
-class UnknownFormat(ValueError):
-    """A format other than json, md, html or csv."""
-
-
 def render(report, fmt):
-    """(text, content_type) of a report dict in one format. Raises UnknownFormat."""
+    """(text, content_type) of a report dict in one format (checked by apps.reports.responses.report_format)."""
     if fmt not in FORMATS:
-        raise UnknownFormat(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if fmt == "json":
         text = json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     elif fmt == "md":

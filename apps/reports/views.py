@@ -5,14 +5,14 @@ response's CSP adds exactly that block's hash to `style-src 'self'`, so no other
 uses SVG presentation attributes only and shows even where the style is blocked.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
 
 from apps.accounts.roles import is_security_reviewer
 
 from .builders import build_dataflow_report, build_incident_report
-from .notices import NOTICE_LANGUAGES, UnknownLanguage, render_notice
-from .renderers import CONTENT_TYPES, FILE_EXTENSIONS, FORMATS, REPORT_STYLE_CSP_SOURCE, csv_lines, render
+from .notices import render_notice
+from .responses import notice_language, notice_response, report_format, report_response
 from .selectors import ReportSubjectNotFound, incident_by_reference, vendor_by_slug
 
 
@@ -21,50 +21,43 @@ def _require_reviewer(request):
         raise PermissionDenied("Reports are for security reviewers.")
 
 
-def _report_response(report, fmt, filename):
-    if fmt not in FORMATS:
-        return HttpResponseBadRequest(f"format: unknown format {fmt!r}, choose one of {', '.join(FORMATS)}")
-    if fmt == "csv":  # one row per flow x category: streamed line by line, never held as one string
-        response = StreamingHttpResponse(csv_lines(report), content_type=CONTENT_TYPES["csv"])
-    else:
-        text, content_type = render(report, fmt)
-        response = HttpResponse(text, content_type=content_type)
-    if fmt == "html":
-        response._csp_update = {"style-src": [REPORT_STYLE_CSP_SOURCE]}
-    elif fmt in ("md", "csv"):
-        response["Content-Disposition"] = f'attachment; filename="{filename}.{FILE_EXTENSIONS[fmt]}"'
-    return response
+def _bad_request(exc: ValidationError):
+    """A 400 page that names the parameter, e.g. "format: unknown format 'pdf': choose one of …"."""
+    field, messages = next(iter(exc.message_dict.items()))
+    return HttpResponseBadRequest(f"{field}: {messages[0]}")
 
 
 def vendor_dataflow_report(request, slug):
     _require_reviewer(request)
     try:
         vendor = vendor_by_slug(slug)
+        fmt = report_format(request.GET.get("format"), default="html")
     except ReportSubjectNotFound as exc:
         raise Http404(str(exc)) from None
-    fmt = request.GET.get("format", "html")
-    return _report_response(build_dataflow_report(vendor=vendor), fmt, f"dataflow-{vendor.slug}")
+    except ValidationError as exc:
+        return _bad_request(exc)
+    return report_response(build_dataflow_report(vendor=vendor), fmt, filename=f"dataflow-{vendor.slug}")
 
 
 def incident_report(request, reference):
     _require_reviewer(request)
     try:
         incident = incident_by_reference(reference)
+        fmt = report_format(request.GET.get("format"), default="html")
     except ReportSubjectNotFound as exc:
         raise Http404(str(exc)) from None
-    fmt = request.GET.get("format", "html")
-    return _report_response(build_incident_report(incident=incident), fmt, f"incident-{incident.slug}")
+    except ValidationError as exc:
+        return _bad_request(exc)
+    return report_response(build_incident_report(incident=incident), fmt, filename=f"incident-{incident.slug}")
 
 
 def incident_notice(request, reference):
     _require_reviewer(request)
     try:
         incident = incident_by_reference(reference)
+        lang = notice_language(request.GET.get("lang"))
     except ReportSubjectNotFound as exc:
         raise Http404(str(exc)) from None
-    lang = request.GET.get("lang", "en")
-    try:
-        text = render_notice(incident=incident, lang=lang)
-    except UnknownLanguage:
-        return HttpResponseBadRequest(f"lang: unknown language {lang!r}, choose one of {', '.join(NOTICE_LANGUAGES)}")
-    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+    except ValidationError as exc:
+        return _bad_request(exc)
+    return notice_response(render_notice(incident=incident, lang=lang), lang)

@@ -1,7 +1,5 @@
 """Reads of the risk app: tier inputs, baselines, applicable requirements and their effective status."""
 
-import datetime
-
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
@@ -168,14 +166,3 @@ def tightening_scope_vendors(*, scope, tier=None, today=None):
             flows = flows.filter(Exists(carried))
         vendors = vendors.filter(Exists(flows))
     return vendors
-
-
-def review_cadence_due_on(*, baseline, start=None) -> datetime.date | None:
-    """When the next review is due after `start` (today), by the baseline's cadence in months."""
-    if baseline is None:
-        return None
-    start = start or timezone.localdate()
-    month_index = start.month - 1 + baseline.review_cadence_months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(start.day, 28)
-    return datetime.date(year, month, day)

@@ -9,9 +9,8 @@ lapsed exceptions to apps.risk (issue 5), notification delays to apps.incidents.
 import datetime
 from collections import defaultdict
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
@@ -20,18 +19,16 @@ from apps.incidents.delays import notification_delays
 from apps.incidents.models import Incident
 from apps.notifications.choices import EventKind
 from apps.notifications.services import event_emit
-from apps.reviews.choices import ReviewState
+from apps.reviews.selectors import vendors_review_due
 from apps.risk.choices import RequirementStatus
-from apps.risk.models import Baseline, VendorRequirement
+from apps.risk.models import VendorRequirement
 from apps.risk.services import requirement_statuses_sweep
 from apps.vendors.choices import VendorStatus
-from apps.vendors.models import Contract, Document, Vendor
+from apps.vendors.models import Contract, Document
 
 from .schedule import NAME_PREFIX, PERIODIC_CHECKS
 
 WATCHED_STATUSES = (VendorStatus.ONBOARDING, VendorStatus.ACTIVE, VendorStatus.UNDER_REVIEW, VendorStatus.OFFBOARDING)
-APPROVED_STATES = (ReviewState.APPROVED, ReviewState.APPROVED_WITH_CONDITIONS)
-REVIEW_DUE_SOON_DAYS = 30
 EVIDENCE_EXPIRY_THRESHOLDS = (1, 7, 30)
 # On a fresh install, documents that expired long ago are not news: only recent expiries, or ones a requirement
 # still relies on, are announced.
@@ -50,42 +47,28 @@ def _vendor_payload(vendor, **extra):
 
 
 def reviews_check(*, today: datetime.date | None = None) -> int:
-    """Vendors whose periodic review is overdue or due within 30 days, by the cadence of their tier's current
-    baseline counted from their last approved review. An active vendor never approved is overdue.
-    """
-    today = today or timezone.localdate()
-    cadence = dict(Baseline.objects.current().values_list("tier", "review_cadence_months"))
-    vendors = Vendor.objects.filter(status__in=WATCHED_STATUSES, tier__isnull=False).annotate(
-        last_approved_at=Max("reviews__decided_at", filter=Q(reviews__state__in=APPROVED_STATES))
-    )
+    """Vendors whose periodic review is overdue or due within 30 days (apps.reviews.selectors.vendors_review_due:
+    the tier's cadence from the last approved review, or from onboarding when never approved)."""
     emitted = 0
-    for vendor in vendors:
-        months = cadence.get(vendor.tier)
-        if not months:
-            continue
-        if vendor.last_approved_at is None:
-            if vendor.status != VendorStatus.ACTIVE:
-                continue
-            due_on = None
-        else:
-            due_on = timezone.localdate(vendor.last_approved_at) + relativedelta(months=months)
-        if due_on is not None and due_on > today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS):
-            continue
-        overdue = due_on is None or due_on < today
-        kind = EventKind.REVIEW_OVERDUE if overdue else EventKind.REVIEW_DUE_SOON
-        when = f"was due on {due_on}" if overdue and due_on else (f"is due on {due_on}" if due_on else "never done")
+    for vendor in vendors_review_due(today=today):
+        due_on, months, overdue = vendor.review_due_on, vendor.review_cadence_months, vendor.review_overdue
+        counted_from = "its last approved review" if vendor.last_approved_at else "onboarding (never reviewed)"
+        when = f"was due on {due_on}" if overdue else f"is due on {due_on}"
         event = event_emit(
-            kind=kind,
+            kind=EventKind.REVIEW_OVERDUE if overdue else EventKind.REVIEW_DUE_SOON,
             subject_type="vendor",
             subject_id=vendor.pk,
             payload=_vendor_payload(
                 vendor,
                 title=f"Review of {vendor} {'overdue' if overdue else 'due soon'}",
-                summary=f"The periodic review of {vendor} (tier {vendor.tier}, every {months} months) {when}.",
+                summary=(
+                    f"The periodic review of {vendor} (tier {vendor.tier}, every {months} months, counted from "
+                    f"{counted_from}) {when}."
+                ),
                 due_on=due_on,
                 cadence_months=months,
             ),
-            dedupe_key=f"{'review-overdue' if overdue else 'review-due-soon'}:{vendor.pk}:{due_on or 'never'}",
+            dedupe_key=f"{'review-overdue' if overdue else 'review-due-soon'}:{vendor.pk}:{due_on}",
         )
         emitted += event is not None
     return emitted

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.datamap.models import DataCategory
 from apps.reviews.models import Review
+from apps.vendors.models import Vendor
 from tests.factories.datamap import DataCategoryFactory, DataFlowFactory
 from tests.factories.incidents import IncidentFactory
 from tests.factories.reviews import ReviewFactory
@@ -52,7 +53,9 @@ def test_reviews_overdue_and_due_within_30_days_follow_the_tier_cadence(api, das
     approved(VendorFactory(tier=1), days_ago=400)  # overdue
     approved(VendorFactory(tier=1), days_ago=350)  # due within 30 days
     approved(VendorFactory(tier=1), days_ago=10)  # fine
-    VendorFactory(tier=1)  # never approved: overdue
+    never = VendorFactory(tier=1)  # never approved, onboarded 400 days ago: overdue
+    Vendor.objects.filter(pk=never.pk).update(created_at=NOW - datetime.timedelta(days=400))
+    VendorFactory(tier=1)  # never approved, onboarded today: not due for a year
     approved(VendorFactory(tier=4), days_ago=400)  # fine: every three years
     approved(VendorFactory(tier=1, status="terminated"), days_ago=900)  # not in service: not counted
     reviews = get_dashboard(api, dashboard_user)["reviews"]
@@ -156,7 +159,7 @@ def test_dashboard_queries_do_not_grow_with_the_register(api, dashboard_user, re
 def test_top_categories_are_kept_a_minute_when_the_cache_is_on(api, dashboard_user, settings):
     from django.core.cache import cache
 
-    from apps.api.dashboard import TOP_CATEGORIES_CACHE_KEY
+    from apps.dashboard.selectors import TOP_CATEGORIES_CACHE_KEY
 
     settings.DASHBOARD_CACHE_SECONDS = 60
     cache.delete(TOP_CATEGORIES_CACHE_KEY)

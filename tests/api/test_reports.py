@@ -96,3 +96,23 @@ def test_incident_detail_nests_what_we_know_and_from_whom(api, dashboard_user, m
     assert exposures.get("api-key", "not_exposed") != "exposed"
     assert all(claim["source"] for claim in body["claims"])
     assert body["timeline"] and body["actions"] is not None and body["amendments"] is not None
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html", "csv"])
+def test_the_api_and_the_admin_button_serve_the_same_report_response(api, client, reviewer, demo_data, fmt):
+    """One report response (apps.reports.responses) behind both doors: same body, type, download name, CSP."""
+    from django.urls import reverse
+
+    client.force_login(reviewer)
+    by_api = api(reviewer).get("/api/v1/vendors/mixpanel/report/", {"format": fmt})
+    by_admin = client.get(reverse("reports:vendor-dataflow", args=["mixpanel"]), {"format": fmt})
+    assert by_api.status_code == by_admin.status_code == 200
+    for header in ("Content-Type", "Content-Disposition"):
+        assert by_api.get(header) == by_admin.get(header)
+    assert by_api.streaming == by_admin.streaming == (fmt == "csv")
+    body = b"".join(by_api.streaming_content) if fmt == "csv" else by_api.content
+    assert body == (b"".join(by_admin.streaming_content) if fmt == "csv" else by_admin.content)
+    if fmt == "csv":
+        assert by_api["Content-Disposition"] == 'attachment; filename="dataflow-mixpanel.csv"'
+    if fmt == "html":
+        assert by_api["Content-Security-Policy"] == by_admin["Content-Security-Policy"]

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from apps.core.portfolio import generate_portfolio
+from apps.demo.portfolio import generate_portfolio
 
 SMALL = {"vendors": 3, "systems": 2, "flows_per_vendor": 3, "heavy_vendor_flows": 0}
 LARGE = {"vendors": 12, "systems": 3, "flows_per_vendor": 5, "heavy_vendor_flows": 0}

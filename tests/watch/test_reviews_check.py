@@ -1,4 +1,4 @@
-"""Reviews overdue and due soon, by the tier's cadence counted from the last approved review."""
+"""Reviews overdue and due soon, by the tier's cadence counted from the last approved review (or onboarding)."""
 
 import datetime
 
@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.notifications.models import NotificationEvent
 from apps.reviews.choices import ReviewState
+from apps.vendors.models import Vendor
 from apps.watch.tasks import reviews_check
 from tests.factories.reviews import ReviewFactory
 from tests.factories.risk import BaselineFactory
@@ -22,14 +23,21 @@ def approved_vendor(slug, approved_months_ago, days=0, tier=1, **vendor_fields):
     return vendor
 
 
+def onboarded_vendor(slug, months_ago, **vendor_fields):
+    """A vendor never reviewed, registered `months_ago`: its cadence counts from onboarding."""
+    vendor = VendorFactory(slug=slug, tier=1, **vendor_fields)
+    Vendor.objects.filter(pk=vendor.pk).update(created_at=timezone.now() - relativedelta(months=months_ago))
+    return vendor
+
+
 def test_overdue_and_due_soon_reviews_are_announced_once(reviewer, django_capture_on_commit_callbacks):
     BaselineFactory(tier=1, review_cadence_months=12)
     overdue = approved_vendor("overdue", 13)
     due_soon = approved_vendor("due-soon", 12, days=10)
     approved_vendor("fresh", 1)
     approved_vendor("gone", 13, status="terminated")
-    never = VendorFactory(slug="never-approved", tier=1)
-    VendorFactory(slug="onboarding", tier=1, status="onboarding")
+    never = onboarded_vendor("never-approved", 13)
+    onboarded_vendor("recently-onboarded", 1, status="onboarding")  # never reviewed, but not due for 11 months
 
     with django_capture_on_commit_callbacks(execute=True):
         reviews_check.delay()

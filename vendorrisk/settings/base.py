@@ -46,6 +46,8 @@ LOCAL_APPS = [
     "apps.notifications",
     "apps.watch",
     "apps.api",
+    "apps.dashboard",
+    "apps.demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

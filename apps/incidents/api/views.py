@@ -1,18 +1,18 @@
 """Incident endpoints: headlines in the list, the full record in the detail, the timeline with cursors."""
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
 from apps.api.negotiation import IgnoreFormatParameterNegotiation
 from apps.api.pagination import AppendOnlyCursorPagination
-from apps.api.reports import NOTICE_SCHEMA, REPORT_SCHEMA, report_response, requested_format, requested_language
 from apps.api.viewsets import RegisterReadOnlyViewSet
 from apps.incidents.filters import IncidentFilterSet
 from apps.incidents.models import Incident, IncidentClaim, IncidentExposure, TimelineEvent
 from apps.reports.builders import build_incident_report
 from apps.reports.notices import render_notice
+from apps.reports.openapi import NOTICE_SCHEMA, REPORT_SCHEMA
+from apps.reports.responses import notice_language, notice_response, report_format, report_response
 
 from .serializers import IncidentDetailSerializer, IncidentSerializer, TimelineEventSerializer
 
@@ -47,16 +47,16 @@ class IncidentViewSet(RegisterReadOnlyViewSet):
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreFormatParameterNegotiation)
     def report(self, request, pk=None):
         """The incident report: exposure, delays against the contract and GDPR, conflicting claims, actions."""
-        fmt = requested_format(request)
-        return report_response(build_incident_report(incident=self.get_object()), fmt)
+        fmt = report_format(request.query_params.get("format"))
+        incident = self.get_object()
+        return report_response(build_incident_report(incident=incident), fmt, filename=f"incident-{incident.slug}")
 
     @extend_schema(**NOTICE_SCHEMA)
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreFormatParameterNegotiation)
     def notice(self, request, pk=None):
         """The draft notice to affected users, in English, French or Spanish, built from the incident record."""
-        lang = requested_language(request)
-        text = render_notice(incident=self.get_object(), lang=lang)
-        return HttpResponse(text, content_type="text/plain; charset=utf-8", headers={"Content-Language": lang})
+        lang = notice_language(request.query_params.get("lang"))
+        return notice_response(render_notice(incident=self.get_object(), lang=lang), lang)
 
     @extend_schema(responses=TimelineEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=AppendOnlyCursorPagination)

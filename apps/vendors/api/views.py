@@ -5,10 +5,11 @@ from rest_framework.decorators import action
 
 from apps.api.negotiation import IgnoreFormatParameterNegotiation
 from apps.api.pagination import AppendOnlyCursorPagination, CappedCountPagination
-from apps.api.reports import REPORT_SCHEMA, report_response, requested_format
 from apps.api.roles import sees_only_procurement_view
 from apps.api.viewsets import RegisterViewSet
 from apps.reports.builders import build_dataflow_report
+from apps.reports.openapi import REPORT_SCHEMA
+from apps.reports.responses import report_format, report_response
 from apps.vendors.filters import ContractFilterSet, DocumentFilterSet, MinimalVendorFilterSet, VendorFilterSet
 from apps.vendors.models import Contract, Document, Vendor
 
@@ -59,8 +60,9 @@ class VendorViewSet(RegisterViewSet):
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreFormatParameterNegotiation)
     def report(self, request, slug=None):
         """The vendor's data-flow report, the same as `manage.py dataflow_report <slug>`."""
-        fmt = requested_format(request)
-        return report_response(build_dataflow_report(vendor=self.get_object()), fmt)
+        fmt = report_format(request.query_params.get("format"))
+        vendor = self.get_object()
+        return report_response(build_dataflow_report(vendor=vendor), fmt, filename=f"dataflow-{vendor.slug}")
 
     @extend_schema(responses=TierChangeSerializer(many=True))
     @action(

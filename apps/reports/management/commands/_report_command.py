@@ -1,10 +1,17 @@
 """What the dataflow_report and incident_report commands share: the format option and the safe output."""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.reports.output import write_atomically
-from apps.reports.renderers import FORMATS, render
+from apps.reports.renderers import FORMATS
+from apps.reports.responses import report_body, report_format
 from apps.reports.selectors import ReportSubjectNotFound
+
+
+def command_error(exc: ValidationError) -> CommandError:
+    """The one-line message of a ValidationError raised by apps.reports.responses."""
+    return CommandError(next(iter(exc.message_dict.values()))[0])
 
 
 class ReportCommand(BaseCommand):
@@ -20,19 +27,20 @@ class ReportCommand(BaseCommand):
         raise NotImplementedError
 
     def handle(self, *args, subject, **options):
-        fmt = options["format"]
-        if fmt not in FORMATS:
-            raise CommandError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
         try:
+            fmt = report_format(options["format"])
             report = self.build(subject)
+        except ValidationError as exc:
+            raise command_error(exc) from None
         except ReportSubjectNotFound as exc:
             raise CommandError(str(exc)) from None
-        text, _ = render(report, fmt)
+        body = report_body(report, fmt)
         if options["output"]:
             try:
-                write_atomically(options["output"], text)
+                write_atomically(options["output"], body.chunks)
             except OSError as exc:
                 raise CommandError(f"cannot write {options['output']}: {exc.strerror or exc}") from None
             self.stderr.write(f"wrote {options['output']}")
         else:
-            self.stdout.write(text, ending="")
+            for chunk in body.chunks:
+                self.stdout.write(chunk, ending="")

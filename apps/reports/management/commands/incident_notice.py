@@ -1,7 +1,11 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.reports.notices import NOTICE_LANGUAGES, UnknownLanguage, render_notice
+from apps.reports.notices import NOTICE_LANGUAGES, render_notice
+from apps.reports.responses import notice_language
 from apps.reports.selectors import ReportSubjectNotFound, incident_by_reference
+
+from ._report_command import command_error
 
 
 class Command(BaseCommand):
@@ -12,10 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--lang", default="en", help=f"one of {', '.join(NOTICE_LANGUAGES)} (default en)")
 
     def handle(self, *args, incident, lang, **options):
-        if lang not in NOTICE_LANGUAGES:
-            raise CommandError(f"unknown language {lang!r}: choose one of {', '.join(NOTICE_LANGUAGES)}")
         try:
+            lang = notice_language(lang)
             text = render_notice(incident=incident_by_reference(incident), lang=lang)
-        except (ReportSubjectNotFound, UnknownLanguage) as exc:
+        except ValidationError as exc:
+            raise command_error(exc) from None
+        except ReportSubjectNotFound as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(text, ending="")

@@ -4,6 +4,10 @@ Deterministic per seed: each vendor draws from its own `Random(f"{seed}:{index}"
 does not depend on the batch size. Rows are written with bulk_create one chunk of vendors at a time, so memory
 stays flat whatever the portfolio size. bulk_create bypasses save() and signals: DataFlow.vendor is set here,
 and simple-history records no history rows for generated data (the audit trail starts after generation).
+
+No rule is copied here: the catalogue is the shared fixture read back from the database, category paths come
+from apps.datamap.services.category_paths_rebuild, and each vendor's tier from apps.risk.tiering.compute_tier fed
+by apps.risk.selectors.tier_inputs_for_vendors over the rows just inserted (once per chunk).
 """
 
 import random
@@ -23,89 +27,21 @@ from django.db import connection, reset_queries, transaction
 from apps.accounts.roles import SECURITY_REVIEWER
 from apps.datamap.choices import Mechanism, Sensitivity, Sharing
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory, System
+from apps.datamap.services import category_paths_rebuild
 from apps.incidents.choices import ExposureStatus, IncidentStatus, Reliability, Severity, SourceKind
 from apps.incidents.models import Incident, IncidentExposure, IncidentSource, TimelineEvent
 from apps.reviews.choices import ReviewKind, ReviewState
 from apps.reviews.models import Review, ReviewTransition
 from apps.risk.choices import RequirementStatus
-from apps.risk.models import Baseline, SecurityRequirement, VendorRequirement
-from apps.vendors.choices import Criticality, DocumentKind, Tier, VendorCategory, VendorStatus
+from apps.risk.models import Baseline, VendorRequirement
+from apps.risk.selectors import tier_inputs_for_vendors
+from apps.risk.tiering import TierInputs, compute_tier
+from apps.vendors.choices import Criticality, DocumentKind, VendorCategory, VendorStatus
 from apps.vendors.models import Contract, Document, Vendor, VendorService
 
-CATALOGUE_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "010_data_categories.json"
-LOW, MEDIUM, HIGH, CRITICAL = Sensitivity.LOW, Sensitivity.MEDIUM, Sensitivity.HIGH, Sensitivity.CRITICAL
-
-# The shared catalogue codes (BRIEF "Shared conventions"), used when the fixture of issue 3 is absent.
-COMPACT_CATALOGUE = {
-    ("identifying", "Identifying data", MEDIUM): [
-        ("name", "Name", MEDIUM),
-        ("username", "Username", MEDIUM),
-        ("account-identifiers", "User and organisation IDs", MEDIUM),
-        ("official-id", "Official identifiers", CRITICAL),
-    ],
-    ("contact", "Contact data", MEDIUM): [
-        ("email-address", "Email address", MEDIUM),
-        ("phone-number", "Phone number", MEDIUM),
-        ("postal-address", "Postal address", MEDIUM),
-    ],
-    ("location", "Location", MEDIUM): [
-        ("precise-location", "Precise location", HIGH),
-        ("approximate-location", "Approximate location", LOW),
-    ],
-    ("device-online", "Device and online identifiers", LOW): [
-        ("user-agent", "Operating system and browser (user agent)", LOW),
-        ("ip-address", "IP address", MEDIUM),
-        ("cookie-id", "Cookie identifier", LOW),
-        ("device-fingerprint", "Device fingerprint", MEDIUM),
-    ],
-    ("behavioural", "Behavioural and analytics data", LOW): [
-        ("referring-website", "Referring website", LOW),
-        ("page-views-clicks", "Page views and clicks", LOW),
-        ("product-usage", "Product usage", LOW),
-        ("api-usage-data", "API usage data", MEDIUM),
-    ],
-    ("authentication-secrets", "Authentication secrets", CRITICAL): [
-        ("password", "Password", CRITICAL),
-        ("api-key", "API key", CRITICAL),
-        ("session-token", "Session token", CRITICAL),
-        ("mfa-secret", "MFA secret", CRITICAL),
-    ],
-    ("financial", "Financial and payment data", HIGH): [
-        ("payment-card", "Payment card", CRITICAL),
-        ("bank-account", "Bank account", HIGH),
-        ("billing-details", "Billing details", MEDIUM),
-    ],
-    ("content", "Communications content", HIGH): [
-        ("conversations", "Conversations", HIGH),
-        ("uploaded-files", "Uploaded files", HIGH),
-        ("api-requests-responses", "API requests and responses", HIGH),
-    ],
-    ("special-category", "Special categories (GDPR Art. 9)", CRITICAL): [
-        ("health", "Health", CRITICAL),
-        ("racial-ethnic-origin", "Racial or ethnic origin", CRITICAL),
-        ("political-opinions", "Political opinions", CRITICAL),
-        ("religious-beliefs", "Religious beliefs", CRITICAL),
-        ("trade-union-membership", "Trade union membership", CRITICAL),
-        ("genetic", "Genetic data", CRITICAL),
-        ("biometric", "Biometric data", CRITICAL),
-        ("sex-life-orientation", "Sex life or sexual orientation", CRITICAL),
-    ],
-}
-COMPACT_REQUIREMENTS = [
-    # (code, title, lowest tier number that needs it: 4 = every tier, 1 = only tier 1)
-    ("dpa-signed", "A signed data processing agreement", 4),
-    ("security-contact", "A named security contact", 4),
-    ("breach-notice-72h", "Breach notification within 72 hours", 3),
-    ("soc2-or-iso", "A current SOC 2 Type II report or ISO 27001 certificate", 3),
-    ("subprocessor-list", "A published subprocessor list with change notice", 3),
-    ("encryption-at-rest", "Encryption of our data at rest", 2),
-    ("sso-mfa", "Single sign-on and MFA for vendor staff", 2),
-    ("pentest-annual", "A yearly penetration test", 2),
-    ("data-minimisation", "No personal data beyond what the service needs", 2),
-    ("deletion-on-exit", "Deletion of our data on termination, with a certificate", 1),
-    ("right-to-audit", "A contractual right to audit", 1),
-    ("client-side-pseudonymisation", "Pseudonymised identifiers in client-side scripts", 1),
-]
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+CATALOGUE_FIXTURE = FIXTURES_DIR / "010_data_categories.json"
+REQUIREMENTS_FIXTURE = FIXTURES_DIR / "020_requirements_and_baselines.json"
 
 WORDS_A = [
     "Blue",
@@ -171,6 +107,9 @@ REVIEW_PATHS = {
     ReviewState.REJECTED: [ReviewState.SUBMITTED, ReviewState.IN_REVIEW, ReviewState.REJECTED],
 }
 TODAY = date(2026, 1, 1)  # a fixed "today" keeps dates deterministic per seed
+# Tiers are computed as of a day when every generated flow runs: terminated vendors' flows end 10 days before
+# TODAY, and a terminated vendor keeps the tier it had while it held our data (as apps.risk.services does).
+TIERED_ON = TODAY - timedelta(days=11)
 
 
 class RegisterNotEmpty(Exception):
@@ -216,65 +155,23 @@ def peak_rss_mb():
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _recompute_paths():
-    """loaddata saves raw, so paths may be empty: rebuild them from the parent links in one pass."""
-    rows = {c.pk: c for c in DataCategory.objects.only("pk", "code", "parent_id", "path")}
-
-    def path_of(category):
-        parent = rows.get(category.parent_id)
-        return f"{path_of(parent) if parent else ''}{category.code}/"
-
-    changed = []
-    for category in rows.values():
-        wanted = path_of(category)
-        if category.path != wanted:
-            category.path = wanted
-            changed.append(category)
-    DataCategory.objects.bulk_update(changed, ["path"], batch_size=500)
-
-
 def ensure_catalogue():
     """The data-category catalogue and the requirement baselines the portfolio refers to.
 
-    Uses the shared fixture and existing baselines when there are any, else creates a compact catalogue
-    with the same codes and one synthetic baseline per tier.
+    Loads the shared fixtures (as setup_demo does) when the register has no categories or no current baseline,
+    repairs the category paths with the real rule, then reads the leaves and baselines back from the database.
     """
     if not DataCategory.objects.exists():
-        if CATALOGUE_FIXTURE.exists():
-            call_command("loaddata", str(CATALOGUE_FIXTURE), verbosity=0)
-        else:
-            for (code, name, sensitivity), children in COMPACT_CATALOGUE.items():
-                parent = DataCategory.objects.create(code=code, name=name, sensitivity=sensitivity)
-                for child_code, child_name, child_sensitivity in children:
-                    DataCategory.objects.create(
-                        code=child_code,
-                        name=child_name,
-                        sensitivity=child_sensitivity,
-                        parent=parent,
-                        is_special_category=code == "special-category",
-                        is_secret=code == "authentication-secrets",
-                    )
-    _recompute_paths()
+        call_command("loaddata", str(CATALOGUE_FIXTURE), verbosity=0)
+    category_paths_rebuild()  # loaddata saves raw, so paths may be empty
+    if not Baseline.objects.current().exists():
+        call_command("loaddata", str(REQUIREMENTS_FIXTURE), verbosity=0)
     leaves = [
         (c.pk, c.code, c.sensitivity, c.is_secret or c.is_special_category)
         for c in DataCategory.objects.filter(children__isnull=True).order_by("code")
     ]
-    if not Baseline.objects.filter(is_current=True).exists():
-        requirements = {}
-        for code, title, _ in COMPACT_REQUIREMENTS:
-            requirements[code], _ = SecurityRequirement.objects.get_or_create(code=code, defaults={"title": title})
-        for tier in Tier.values:
-            baseline = Baseline.objects.create(
-                tier=tier,
-                version=1,
-                name=f"Synthetic tier {tier} baseline",
-                review_cadence_months=[12, 12, 24, 36][tier - 1],
-                is_current=True,
-            )
-            wanted = [requirements[code] for code, _, needed in COMPACT_REQUIREMENTS if tier <= needed]
-            baseline.requirements.set(wanted)
     baseline_by_tier = {}
-    for baseline in Baseline.objects.filter(is_current=True).prefetch_related("requirements"):
+    for baseline in Baseline.objects.current().prefetch_related("requirements"):
         baseline_by_tier[baseline.tier] = (baseline.pk, sorted(r.pk for r in baseline.requirements.all()))
     return Catalogue(leaves=leaves, baseline_by_tier=baseline_by_tier)
 
@@ -304,11 +201,6 @@ def ensure_actors():
     return requester.pk, reviewer.pk
 
 
-def with_key(model, key):
-    """{"key": key} when the model has a stable `key` field (incident children gain one in issue 4), else {}."""
-    return {"key": key} if any(f.name == "key" for f in model._meta.get_fields()) else {}
-
-
 def _at(day):
     return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
 
@@ -332,8 +224,8 @@ class _VendorPlan:
         # Secrets and special categories go to few vendors (payroll, health, identity…), not to every one.
         handles_sensitive = rng.random() < SENSITIVE_VENDOR_SHARE.get(self.category, 0.05)
         # Most vendors see only everyday identifiers; some also content, payment data or official IDs.
-        everyday = [leaf for leaf in catalogue.ordinary_leaves if leaf[2] <= MEDIUM]
-        rarer = [leaf for leaf in catalogue.ordinary_leaves if leaf[2] > MEDIUM]
+        everyday = [leaf for leaf in catalogue.ordinary_leaves if leaf[2] <= Sensitivity.MEDIUM]
+        rarer = [leaf for leaf in catalogue.ordinary_leaves if leaf[2] > Sensitivity.MEDIUM]
         pool = everyday + (rng.sample(rarer, min(len(rarer), rng.randint(1, 3))) if rng.random() < 0.35 else [])
         volume = rng.choice([1_000, 10_000, 100_000, 1_000_000, 10_000_000])
         service_count = rng.randint(1, 3)
@@ -359,31 +251,9 @@ class _VendorPlan:
                     "records": volume * rng.choice([1, 2, 5]),
                     "starts_on": TODAY - timedelta(days=rng.randint(30, 2000)),
                     "categories": categories,
-                    "sensitivities": [
-                        leaf[2]
-                        for leaf, (_, sharing) in zip(picked, categories, strict=True)
-                        if sharing == Sharing.SHARED
-                    ],
-                    "secret": any(
-                        leaf[3]
-                        for leaf, (_, sharing) in zip(picked, categories, strict=True)
-                        if sharing == Sharing.SHARED
-                    ),
                 }
             )
-        self.tier = self._tier()
-
-    def _tier(self):
-        """A plausible inherent tier from what the vendor receives (issue 5 computes the real one)."""
-        shared = [s for flow in self.flows for s in flow["sensitivities"]]
-        top = max(shared, default=LOW)
-        client_side = any(f["mechanism"] == Mechanism.CLIENT_SIDE_SDK for f in self.flows)
-        if any(flow["secret"] for flow in self.flows) or any(prod for *_, prod in self.services):
-            return Tier.CRITICAL
-        if top >= HIGH or (client_side and top >= MEDIUM):
-            return Tier.HIGH
-        small = max((f["records"] for f in self.flows), default=0) <= 50_000
-        return Tier.LOW if small and not client_side else Tier.MEDIUM
+        self.tier = None  # computed from the rows once they are written (PortfolioWriter._compute_tiers)
 
 
 class PortfolioWriter:
@@ -419,12 +289,13 @@ class PortfolioWriter:
         self.counts.vendors += len(vendors)
         self.counts.services += len(services)
         flow_ids = self._write_flows(plans, vendors, service_ids)
+        self._compute_tiers(plans, vendors)
         self._write_paper(plans, vendors)
         self._write_reviews(plans, vendors)
         self._write_incidents(plans, vendors, flow_ids)
 
     def _vendor(self, plan):
-        override = plan.rng.random() < 0.01
+        plan.overridden = plan.rng.random() < 0.01
         return Vendor(
             slug=plan.slug,
             legal_name=plan.legal_name,
@@ -435,11 +306,20 @@ class PortfolioWriter:
             category=plan.category,
             status=plan.status,
             description=f"Synthetic {plan.category} vendor.",
-            computed_tier=plan.tier,
-            tier_override=max(1, plan.tier - 1) if override else None,
-            tier_override_reason="Board-level dependency (synthetic override)." if override else "",
-            tier=max(1, plan.tier - 1) if override else plan.tier,
         )
+
+    def _compute_tiers(self, plans, vendors):
+        """The real tier rule over the chunk's rows (three queries), then one bulk update of the vendors."""
+        inputs = tier_inputs_for_vendors(vendor_ids=[vendor.pk for vendor in vendors], today=TIERED_ON)
+        for plan, vendor in zip(plans, vendors, strict=True):
+            vendor.computed_tier = compute_tier(inputs.get(vendor.pk, TierInputs())).tier
+            if plan.overridden:  # about 1%: a reviewer judged the vendor one tier more critical
+                vendor.tier_override = max(1, vendor.computed_tier - 1)
+                vendor.tier_override_reason = "Board-level dependency (synthetic override)."
+            vendor.tier = vendor.tier_override or vendor.computed_tier
+            plan.tier = vendor.tier
+        fields = ["computed_tier", "tier_override", "tier_override_reason", "tier"]
+        Vendor.objects.bulk_update(vendors, fields, batch_size=self.batch_size)
 
     def _write_flows(self, plans, vendors, service_ids):
         """The chunk's flows in one bulk insert, then their category rows; returns the flow ids per vendor."""
@@ -620,7 +500,7 @@ class PortfolioWriter:
                 affected.append(through(incident_id=incident.pk, dataflow_id=flow_id))
             events.append(
                 TimelineEvent(
-                    **with_key(TimelineEvent, "detected"),
+                    key="detected",
                     incident=incident,
                     occurred_at=incident.vendor_detected_at,
                     kind="detected",

@@ -4,12 +4,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F
+from django.db.models.functions import Coalesce
 
-from apps.core.portfolio import generate_portfolio
-from apps.datamap.models import DataFlow, DataFlowCategory
+from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
+from apps.datamap.services import category_paths_rebuild
+from apps.demo.portfolio import generate_portfolio
 from apps.incidents.models import Incident
 from apps.reviews.models import Review, ReviewTransition
-from apps.risk.models import VendorRequirement
+from apps.risk.models import Baseline, VendorRequirement
+from apps.risk.services import tiers_recompute_all
 from apps.vendors.models import Vendor
 from tests.factories.vendors import VendorFactory
 
@@ -85,3 +88,17 @@ def test_bad_sizes_are_refused_with_the_option_named():
     with pytest.raises(CommandError, match="--vendors"):
         call_command("generate_portfolio", "--vendors", "0")
     assert not Vendor.objects.exists()
+
+
+def test_the_portfolio_uses_the_real_catalogue_paths_and_tier_rule():
+    generate_portfolio(seed=3, **TINY)
+    # The shared catalogue and baselines, loaded from the fixtures, with paths as the datamap rule builds them.
+    assert DataCategory.objects.filter(code="email-address", path="contact/email-address/").exists()
+    assert Baseline.objects.current().count() == 4
+    assert category_paths_rebuild() == 0
+    # Recomputing every tier with apps.risk finds each vendor where the generator put it.
+    tiers = dict(Vendor.objects.values_list("pk", "computed_tier"))
+    assert None not in tiers.values()
+    tiers_recompute_all()
+    assert dict(Vendor.objects.values_list("pk", "computed_tier")) == tiers
+    assert not Vendor.objects.exclude(tier=Coalesce("tier_override", "computed_tier")).exists()

@@ -1,8 +1,7 @@
-"""GET /api/v1/dashboard/: the register's headline figures, each one database aggregate (constant queries)."""
+"""The dashboard's headline figures, each one database aggregate (constant queries); served by apps.dashboard.api."""
 
 import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -14,7 +13,6 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -22,10 +20,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.datamap.choices import Mechanism, Sharing
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
@@ -33,20 +27,13 @@ from apps.datamap.selectors import active_flow_q
 from apps.incidents.choices import IncidentStatus, Severity
 from apps.incidents.delays import notification_delays
 from apps.incidents.models import Incident
-from apps.reviews.choices import ReviewState
+from apps.reviews.selectors import reviews_due_counts
 from apps.risk.choices import RequirementStatus
-from apps.risk.models import Baseline, VendorRequirement
-from apps.vendors.choices import Tier, VendorStatus
+from apps.risk.models import VendorRequirement
 from apps.vendors.models import Contract, Vendor
 
-# Used when a tier has no current baseline yet (DESIGN: tier 1 yearly … tier 4 every three years).
-DEFAULT_REVIEW_CADENCE_MONTHS = {Tier.CRITICAL: 12, Tier.HIGH: 12, Tier.MEDIUM: 24, Tier.LOW: 36}
-DUE_SOON_DAYS = 30
 TOP_CATEGORIES = 10
 TOP_CATEGORIES_CACHE_KEY = "dashboard:top-received-categories"
-APPROVED_STATES = (ReviewState.APPROVED, ReviewState.APPROVED_WITH_CONDITIONS)
-# Vendors that must keep a current review: in service, or under review because of an incident.
-REVIEWED_STATUSES = (VendorStatus.ACTIVE, VendorStatus.UNDER_REVIEW)
 
 
 def _counts_by(queryset, field):
@@ -81,49 +68,6 @@ def requirement_compliance_by_tier():
         row["compliance_percent"] = round(100 * covered / row["total"], 1) if row["total"] else None
         result[str(tier) if tier is not None else "none"] = row
     return result
-
-
-def review_cadences() -> dict[int, int]:
-    cadences = dict(DEFAULT_REVIEW_CADENCE_MONTHS)
-    cadences.update(Baseline.objects.current().values_list("tier", "review_cadence_months"))
-    return cadences
-
-
-def reviews_due(today: datetime.date | None = None):
-    """Vendors whose last approval is older than their tier's cadence (overdue), or will be within 30 days.
-
-    A vendor never approved is overdue. Cadences come from each tier's current baseline (one query); the
-    cut-off dates are computed here, the counting is one aggregate over the vendors.
-    """
-    today = today or timezone.localdate()
-    midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=datetime.UTC)
-    overdue, due_soon = {}, {}
-    cadences = review_cadences()
-    for tier, months in cadences.items():
-        cutoff = midnight - relativedelta(months=months)
-        in_tier = Q(tier=tier)
-        overdue[f"overdue_{tier}"] = Count(
-            "pk", filter=in_tier & (Q(last_approved__isnull=True) | Q(last_approved__lt=cutoff))
-        )
-        due_soon[f"due_soon_{tier}"] = Count(
-            "pk",
-            filter=in_tier
-            & Q(last_approved__gte=cutoff, last_approved__lt=cutoff + datetime.timedelta(days=DUE_SOON_DAYS)),
-        )
-    counts = (
-        Vendor.objects.filter(status__in=REVIEWED_STATUSES)
-        .annotate(last_approved=Max("reviews__decided_at", filter=Q(reviews__state__in=APPROVED_STATES)))
-        .aggregate(**overdue, **due_soon)
-    )
-    by_tier = {
-        str(tier): {"overdue": counts[f"overdue_{tier}"], "due_within_30_days": counts[f"due_soon_{tier}"]}
-        for tier in sorted(cadences)
-    }
-    return {
-        "overdue": sum(row["overdue"] for row in by_tier.values()),
-        "due_within_30_days": sum(row["due_within_30_days"] for row in by_tier.values()),
-        "by_tier": by_tier,
-    }
 
 
 def open_incidents_by_severity():
@@ -252,72 +196,15 @@ def client_side_vendors_with_personal_data():
     return list(Vendor.objects.filter(Exists(flows)).order_by("display_name").values("slug", "display_name", "tier"))
 
 
-def dashboard():
+def dashboard(*, today: datetime.date | None = None):
+    """Every figure of GET /api/v1/dashboard/; `today` (default: the local date) dates the review counts."""
     return {
         "vendors_by_tier": vendors_by_tier(),
         "vendors_by_status": vendors_by_status(),
         "requirement_compliance_by_tier": requirement_compliance_by_tier(),
-        "reviews": reviews_due(),
+        "reviews": reviews_due_counts(today=today),
         "open_incidents_by_severity": open_incidents_by_severity(),
         "late_breach_notifications": late_breach_notifications(),
         "top_received_categories": top_received_categories(),
         "client_side_vendors_with_personal_data": client_side_vendors_with_personal_data(),
     }
-
-
-class ComplianceSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    met = serializers.IntegerField()
-    exception = serializers.IntegerField()
-    in_progress = serializers.IntegerField()
-    not_met = serializers.IntegerField()
-    compliance_percent = serializers.FloatField(allow_null=True)
-
-
-class ReviewsDueTierSerializer(serializers.Serializer):
-    overdue = serializers.IntegerField()
-    due_within_30_days = serializers.IntegerField()
-
-
-class ReviewsDueSerializer(ReviewsDueTierSerializer):
-    by_tier = serializers.DictField(child=ReviewsDueTierSerializer())
-
-
-class LateNotificationSerializer(serializers.Serializer):
-    vendor = serializers.SlugField()
-    incident = serializers.SlugField()
-    contract = serializers.SlugField()
-    clause_hours = serializers.IntegerField()
-    delay_hours = serializers.FloatField(help_text="Detection to told; while still waiting, detection to now.")
-    still_waiting = serializers.BooleanField()
-
-
-class CategoryCountSerializer(serializers.Serializer):
-    code = serializers.SlugField()
-    name = serializers.CharField()
-    vendors = serializers.IntegerField()
-
-
-class VendorBriefSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    display_name = serializers.CharField()
-    tier = serializers.IntegerField(allow_null=True)
-
-
-class DashboardSerializer(serializers.Serializer):
-    vendors_by_tier = serializers.DictField(child=serializers.IntegerField())
-    vendors_by_status = serializers.DictField(child=serializers.IntegerField())
-    requirement_compliance_by_tier = serializers.DictField(child=ComplianceSerializer())
-    reviews = ReviewsDueSerializer()
-    open_incidents_by_severity = serializers.DictField(child=serializers.IntegerField())
-    late_breach_notifications = LateNotificationSerializer(many=True)
-    top_received_categories = CategoryCountSerializer(many=True)
-    client_side_vendors_with_personal_data = VendorBriefSerializer(many=True)
-
-
-class DashboardView(APIView):
-    """Headline figures for dashboards. Readable by dashboards and security reviewers, not procurement."""
-
-    @extend_schema(responses=DashboardSerializer)
-    def get(self, request):
-        return Response(dashboard())

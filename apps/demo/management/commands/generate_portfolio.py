@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.core.portfolio import RegisterNotEmpty, generate_portfolio
+from apps.demo.portfolio import RegisterNotEmpty, generate_portfolio
 
 
 class Command(BaseCommand):

@@ -1,0 +1,66 @@
+"""GET /api/v1/dashboard/: the register's headline figures (apps.dashboard.selectors)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.dashboard.selectors import dashboard
+
+
+class ComplianceSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    met = serializers.IntegerField()
+    exception = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    not_met = serializers.IntegerField()
+    compliance_percent = serializers.FloatField(allow_null=True)
+
+
+class ReviewsDueTierSerializer(serializers.Serializer):
+    overdue = serializers.IntegerField()
+    due_within_30_days = serializers.IntegerField()
+
+
+class ReviewsDueSerializer(ReviewsDueTierSerializer):
+    by_tier = serializers.DictField(child=ReviewsDueTierSerializer())
+
+
+class LateNotificationSerializer(serializers.Serializer):
+    vendor = serializers.SlugField()
+    incident = serializers.SlugField()
+    contract = serializers.SlugField()
+    clause_hours = serializers.IntegerField()
+    delay_hours = serializers.FloatField(help_text="Detection to told; while still waiting, detection to now.")
+    still_waiting = serializers.BooleanField()
+
+
+class CategoryCountSerializer(serializers.Serializer):
+    code = serializers.SlugField()
+    name = serializers.CharField()
+    vendors = serializers.IntegerField()
+
+
+class VendorBriefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    display_name = serializers.CharField()
+    tier = serializers.IntegerField(allow_null=True)
+
+
+class DashboardSerializer(serializers.Serializer):
+    vendors_by_tier = serializers.DictField(child=serializers.IntegerField())
+    vendors_by_status = serializers.DictField(child=serializers.IntegerField())
+    requirement_compliance_by_tier = serializers.DictField(child=ComplianceSerializer())
+    reviews = ReviewsDueSerializer()
+    open_incidents_by_severity = serializers.DictField(child=serializers.IntegerField())
+    late_breach_notifications = LateNotificationSerializer(many=True)
+    top_received_categories = CategoryCountSerializer(many=True)
+    client_side_vendors_with_personal_data = VendorBriefSerializer(many=True)
+
+
+class DashboardView(APIView):
+    """Headline figures for dashboards. Readable by dashboards and security reviewers, not procurement."""
+
+    @extend_schema(responses=DashboardSerializer)
+    def get(self, request):
+        return Response(dashboard())

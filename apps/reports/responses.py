@@ -1,0 +1,68 @@
+"""One way to hand out a report, whatever the door: the admin buttons, the API and the report commands.
+
+`report_format` / `notice_language` check what was asked (a ValidationError naming `format` or `lang`: the API
+answers 400 with it, the admin a 400 page, the commands a one-line error); `report_body` renders the report
+once per format (CSV as a stream of lines, never one string); `report_response` / `notice_response` wrap a body
+in the HTTP response the admin and the API both serve.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+
+from .notices import NOTICE_LANGUAGES
+from .renderers import CONTENT_TYPES, FILE_EXTENSIONS, FORMATS, REPORT_STYLE_CSP_SOURCE, csv_lines, render
+
+NOTICE_CONTENT_TYPE = "text/plain; charset=utf-8"
+
+
+def report_format(value: str | None, *, default: str = "json") -> str:
+    """The format asked for (`default` when none). Raises ValidationError naming `format`."""
+    fmt = value or default
+    if fmt not in FORMATS:
+        raise ValidationError({"format": f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}"})
+    return fmt
+
+
+def notice_language(value: str | None) -> str:
+    """The notice language asked for (en when none). Raises ValidationError naming `lang`."""
+    lang = value or "en"
+    if lang not in NOTICE_LANGUAGES:
+        raise ValidationError({"lang": f"unknown language {lang!r}: choose one of {', '.join(NOTICE_LANGUAGES)}"})
+    return lang
+
+
+@dataclass(frozen=True)
+class ReportBody:
+    fmt: str
+    chunks: Iterable[str]  # consumed once: written to a response, a file or standard output
+    content_type: str
+
+
+def report_body(report: dict, fmt: str) -> ReportBody:
+    """A report dict in a checked format. CSV has one row per flow x category: it is produced line by line."""
+    if fmt == "csv":
+        return ReportBody(fmt, csv_lines(report), CONTENT_TYPES["csv"])
+    text, content_type = render(report, fmt)
+    return ReportBody(fmt, (text,), content_type)
+
+
+def report_response(report: dict, fmt: str, *, filename: str) -> HttpResponse | StreamingHttpResponse:
+    """The HTTP response of a report in a checked format; Markdown and CSV are downloads named `filename`."""
+    body = report_body(report, fmt)
+    if fmt == "csv":
+        response = StreamingHttpResponse(body.chunks, content_type=body.content_type)
+    else:
+        response = HttpResponse("".join(body.chunks), content_type=body.content_type)
+    if fmt == "html":
+        # The HTML report embeds its one style block; the CSP allows exactly that block, by its hash.
+        response._csp_update = {"style-src": [REPORT_STYLE_CSP_SOURCE]}
+    elif fmt in ("md", "csv"):
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{FILE_EXTENSIONS[fmt]}"'
+    return response
+
+
+def notice_response(text: str, lang: str) -> HttpResponse:
+    return HttpResponse(text, content_type=NOTICE_CONTENT_TYPE, headers={"Content-Language": lang})
