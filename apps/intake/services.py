@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from apps.core.exceptions import TransitionRefused
 from apps.datamap.choices import Sharing
 from apps.datamap.models import DataFlow, DataFlowCategory
+from apps.register.handlers import EventHandler
 from apps.reviews.choices import ReviewKind
 from apps.reviews.services import review_open
-from apps.register.handlers import EventHandler
 from apps.risk.services import vendor_requirements_ensure
 from apps.vendors.choices import VendorStatus
 from apps.vendors.models import Vendor, VendorService
