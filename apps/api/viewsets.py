@@ -1,7 +1,7 @@
 """The base every register viewset derives from: querysets with their joins declared once, role-aware."""
 
 from django.db import transaction
-from rest_framework import mixins, viewsets
+from rest_framework import viewsets
 
 
 class RegisterViewSetMixin:
@@ -81,19 +81,3 @@ class ServiceWriteMixin:
 
 class ServiceViewSet(RegisterViewSetMixin, ServiceWriteMixin, viewsets.ReadOnlyModelViewSet):
     """Read the register; add the write mixins this resource offers, each backed by its service hook."""
-
-
-class RegisterViewSet(
-    RegisterViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
-):
-    """Legacy: writes by `serializer.save()`, around the services. Being replaced by ServiceViewSet (issue 14)."""
-
-    get_success_headers = ServiceWriteMixin.get_success_headers
-
-    @transaction.atomic
-    def perform_create(self, serializer):
-        serializer.save()
-
-    @transaction.atomic
-    def perform_update(self, serializer):
-        serializer.save()

@@ -1,20 +1,27 @@
 """Admin of the data map: the category catalogue, our systems and the flows to vendors."""
 
-from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import AuditedAdmin
+from apps.core.admin import REFUSALS, ServiceAdmin, ServiceInline, refusal_text
+from apps.register import flows
+from apps.register.handlers import EventHandler
 
+from . import services
 from .admin_filters import FlowCategoryFilter, FlowSharingFilter
 from .choices import Sharing
 from .models import DataCategory, DataFlow, DataFlowCategory, System
-from .services import category_paths_rebuild
+
+
+def form_values(form, allowed):
+    """The form's cleaned values of the model fields a service accepts (the fields this admin shows)."""
+    return {name: value for name, value in form.cleaned_data.items() if name in allowed and name in form.fields}
 
 
 @admin.register(DataCategory)
-class DataCategoryAdmin(AuditedAdmin):
+class DataCategoryAdmin(ServiceAdmin):
     list_display = ["indented_name", "code", "sensitivity", "is_personal_data", "is_special_category", "is_secret"]
     list_filter = ["sensitivity", "is_special_category", "is_secret", "is_personal_data"]
     search_fields = ["code", "name", "description", "dpv_term"]
@@ -26,15 +33,16 @@ class DataCategoryAdmin(AuditedAdmin):
     def indented_name(self, obj):
         return f"{'— ' * (obj.path.count('/') - 1)}{obj.name}"
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A new code or parent moves the whole subtree: the descendants' paths must follow.
-        if change and {"code", "parent"} & set(form.changed_data):
-            category_paths_rebuild()
+    def create(self, request, obj, form):
+        return services.category_create(actor=request.user, **form_values(form, services.CATEGORY_FIELDS))
+
+    def update(self, request, obj, form):
+        # The service moves the subtree's paths when the code or the parent changes.
+        return services.category_update(category=obj, actor=request.user, **form_values(form, services.CATEGORY_FIELDS))
 
 
 @admin.register(System)
-class SystemAdmin(AuditedAdmin):
+class SystemAdmin(ServiceAdmin):
     list_display = ["name", "slug", "url", "owner", "flow_count"]
     search_fields = ["slug", "name", "url", "description"]
     autocomplete_fields = ["owner"]
@@ -48,43 +56,21 @@ class SystemAdmin(AuditedAdmin):
     def flow_count(self, obj):
         return obj.flow_count
 
+    def create(self, request, obj, form):
+        return services.system_create(actor=request.user, **form_values(form, services.SYSTEM_FIELDS))
 
-class FlowCategoryFormSet(forms.BaseInlineFormSet):
-    """Refuses, with one message per problem, a category listed twice or shared under a not-shared parent."""
-
-    def clean(self):
-        # Before the generic unique check of super().clean(), whose "duplicate data" message says less.
-        self.refuse_contradictions()
-        super().clean()
-
-    def refuse_contradictions(self):
-        answers = {}
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("category"):
-                continue
-            category = data["category"]
-            if category in answers:
-                raise forms.ValidationError(
-                    _("%(category)s is listed twice: a category is either shared or not shared on a flow, not both.")
-                    % {"category": category}
-                )
-            answers[category] = data.get("sharing")
-        denied_paths = {c.path: c for c, sharing in answers.items() if sharing == Sharing.NOT_SHARED}
-        for category, sharing in answers.items():
-            if sharing != Sharing.SHARED:
-                continue
-            for path, denied in denied_paths.items():
-                if category.path.startswith(path):
-                    raise forms.ValidationError(
-                        _("%(category)s cannot be shared: this flow says %(other)s is not shared.")
-                        % {"category": category, "other": denied}
-                    )
+    def update(self, request, obj, form):
+        return services.system_update(system=obj, actor=request.user, **form_values(form, services.SYSTEM_FIELDS))
 
 
-class DataFlowCategoryInline(admin.TabularInline):
+class DataFlowCategoryInline(ServiceInline, admin.TabularInline):
+    """Each row goes through flow_category_set, which refuses a contradiction with the flow's other rows.
+
+    Rows are written one after the other in one transaction, so a row that contradicts an earlier row of the
+    same page is refused too; the tier is recomputed once, by DataFlowAdmin, after every row is written.
+    """
+
     model = DataFlowCategory
-    formset = FlowCategoryFormSet
     autocomplete_fields = ["category"]
     fields = ["category", "sharing", "note"]
     extra = 1
@@ -92,16 +78,30 @@ class DataFlowCategoryInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category", "flow")
 
+    def write(self, request, parent, form):
+        data = form.cleaned_data
+        if form.instance.pk and "category" in form.changed_data:
+            # A row moved to another category: the old answer goes, the new one is set.
+            services.flow_category_remove(row=DataFlowCategory.objects.get(pk=form.instance.pk), actor=request.user)
+        return services.flow_category_set(
+            flow=parent, category=data["category"], sharing=data["sharing"], note=data["note"], actor=request.user
+        )
+
+    def remove(self, request, obj):
+        services.flow_category_remove(row=obj, actor=request.user)
+
 
 @admin.register(DataFlow)
-class DataFlowAdmin(AuditedAdmin):
+class DataFlowAdmin(ServiceAdmin):
     list_display = ["code", "system", "vendor", "service", "mechanism", "shared_count", "not_shared_count", "ends_on"]
     list_filter = ["mechanism", "system", "vendor", FlowCategoryFilter, FlowSharingFilter, "ends_on"]
     list_select_related = ["system", "vendor", "service", "service__vendor"]
     search_fields = ["code", "purpose", "system__name", "vendor__display_name", "vendor__slug", "service__name"]
     autocomplete_fields = ["system", "service"]
-    readonly_fields = ["vendor", "created_at", "updated_at"]
+    # A flow ends through the "end" action (flow_end), never by typing a date over the record.
+    readonly_fields = ["vendor", "ends_on", "created_at", "updated_at"]
     inlines = [DataFlowCategoryInline]
+    actions = ["end_today"]
     fieldsets = [
         (None, {"fields": ["code", "system", "service", "vendor", "mechanism", "purpose"]}),
         (_("Scope"), {"fields": ["data_subjects", "processing_countries", "storage_countries", "estimated_records"]}),
@@ -125,3 +125,32 @@ class DataFlowAdmin(AuditedAdmin):
     @admin.display(description=_("not shared"), ordering="not_shared_count")
     def not_shared_count(self, obj):
         return obj.not_shared_count
+
+    # --- writes: the flow, then its rows (the inline), then one tier recompute for the vendors touched ---------
+    def create(self, request, obj, form):
+        flow = services.flow_create(actor=request.user, **form_values(form, services.FLOW_FIELDS))
+        request._data_map_vendor_ids = {flow.vendor_id}
+        return flow
+
+    def update(self, request, obj, form):
+        previous = DataFlow.objects.filter(pk=obj.pk).values_list("vendor_id", flat=True).get()
+        flow = services.flow_update(flow=obj, actor=request.user, **form_values(form, services.FLOW_FIELDS))
+        request._data_map_vendor_ids = {previous, flow.vendor_id}
+        return flow
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        EventHandler(request.user).data_map_changed(vendor_ids=getattr(request, "_data_map_vendor_ids", ()))
+
+    @admin.action(description=_("End the selected flows today (kept, with their history)"))
+    def end_today(self, request, queryset):
+        ended = 0
+        for flow in queryset:
+            try:
+                with transaction.atomic():
+                    flows.flow_end(flow=flow, actor=request.user)
+                ended += 1
+            except REFUSALS as refusal:
+                self.message_user(request, f"{flow.code}: {refusal_text(refusal)}", messages.ERROR)
+        if ended:
+            self.message_user(request, _("Ended %(count)d flow(s).") % {"count": ended}, messages.SUCCESS)

@@ -47,11 +47,9 @@ class DataCategory(TimeStampedModel):
         return (self.code,)
 
     def clean(self):
-        ancestor = self.parent
-        while ancestor is not None:
-            if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": _("A category cannot be its own ancestor.")})
-            ancestor = ancestor.parent
+        # The full ancestor walk needs queries, so it lives in apps.datamap.services.category_write.
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A category cannot be its own ancestor.")})
 
     def save(self, *args, **kwargs):
         self.path = f"{self.parent.path if self.parent_id else ''}{self.code}/"
@@ -188,19 +186,3 @@ class DataFlowCategory(models.Model):
         return (self.flow.code, self.category.code)
 
     natural_key.dependencies = ["datamap.dataflow", "datamap.datacategory"]
-
-    def clean(self):
-        # "No authentication secrets" and "passwords shared" on one flow contradict each other, in either order.
-        if not (self.flow_id and self.category_id):
-            return
-        others = DataFlowCategory.objects.filter(flow_id=self.flow_id).exclude(category_id=self.category_id)
-        if self.sharing == Sharing.SHARED:
-            ancestor_codes = self.category.path.strip("/").split("/")[:-1]
-            conflict = others.filter(sharing=Sharing.NOT_SHARED, category__code__in=ancestor_codes)
-            message = _("%(category)s cannot be shared: this flow says %(other)s is not shared.")
-        else:
-            conflict = others.filter(sharing=Sharing.SHARED, category__path__startswith=self.category.path)
-            message = _("%(category)s cannot be marked not shared: this flow shares %(other)s, which it contains.")
-        conflicting = conflict.select_related("category").first()
-        if conflicting is not None:
-            raise ValidationError({"sharing": message % {"category": self.category, "other": conflicting.category}})

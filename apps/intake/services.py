@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from apps.core.exceptions import TransitionRefused
 from apps.datamap.choices import Sharing
 from apps.datamap.models import DataFlow, DataFlowCategory
+from apps.register.handlers import EventHandler
 from apps.reviews.choices import ReviewKind
 from apps.reviews.services import review_open
-from apps.risk.services import vendor_requirements_ensure, vendor_tier_recompute
+from apps.risk.services import vendor_requirements_ensure
 from apps.vendors.choices import VendorStatus
 from apps.vendors.models import Vendor, VendorService
 
@@ -88,7 +89,8 @@ def intake_submit(*, intake_request: IntakeRequest, actor) -> IntakeRequest:
             DataFlowCategory(flow=flow, category=category, sharing=Sharing.SHARED) for category in categories
         )
 
-    vendor_tier_recompute(vendor=vendor, actor=actor)
+    # The planned flows change what the vendor receives: its tier follows, once (no signal does it).
+    EventHandler(actor).data_map_changed(vendor_ids=[vendor.pk])
     vendor.refresh_from_db(fields=["tier", "computed_tier"])
     vendor_requirements_ensure(vendor=vendor)
     review = review_open(vendor=vendor, kind=ReviewKind.INTAKE, requested_by=actor)

@@ -1,28 +1,67 @@
 """Admin of the vendor register: what a security reviewer keeps up to date every day."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import AuditedAdmin
+from apps.core.admin import ServiceAdmin, ServiceInline
 from apps.datamap.admin_filters import VendorMechanismFilter, VendorReceivesCategoryFilter
+from apps.register.handlers import EventHandler
 
+from . import services
 from .models import Contact, Contract, Document, Subprocessor, Vendor, VendorService
 from .selectors import vendor_register_list, vendor_shared_categories, vendor_systems
 
 
-class VendorServiceInline(admin.TabularInline):
+def form_values(form, allowed):
+    """The form's cleaned values of the model fields a service accepts (the fields this page shows)."""
+    values = {name: value for name, value in form.cleaned_data.items() if name in allowed and name in form.fields}
+    if values.get("file") is False:  # the "clear" box of a file field
+        values["file"] = ""
+    return values
+
+
+def document_values(form):
+    values = form_values(form, services.DOCUMENT_FIELDS)
+    if "file" not in form.changed_data:
+        values.pop("file", None)  # unchanged: keep the stored file as it is
+    return values
+
+
+class RowInline(ServiceInline):
+    """An inline of rows that belong to a vendor: `create_service`/`update_service` write them."""
+
+    allowed_fields: frozenset = frozenset()
+
+    def values(self, form):
+        return form_values(form, self.allowed_fields)
+
+    def write(self, request, parent, form):
+        if form.instance.pk:
+            return self.update_row(request, form.instance, form)
+        return self.create_row(request, parent, form)
+
+
+class VendorServiceInline(RowInline, admin.TabularInline):
     model = VendorService
     fields = ["slug", "name", "business_criticality", "production_access", "handles_secrets", "description"]
+    allowed_fields = services.SERVICE_FIELDS
     extra = 0
     show_change_link = True
 
+    def create_row(self, request, parent, form):
+        return services.vendor_service_create(vendor=parent, actor=request.user, **self.values(form))
 
-class ContractInline(admin.StackedInline):
+    def update_row(self, request, obj, form):
+        return services.vendor_service_update(service=obj, actor=request.user, **self.values(form))
+
+
+class ContractInline(RowInline, admin.StackedInline):
     model = Contract
+    allowed_fields = services.CONTRACT_FIELDS
     extra = 0
     show_change_link = True
     fields = [
@@ -31,6 +70,12 @@ class ContractInline(admin.StackedInline):
         ("audit_rights", "annual_value"),
         "description",
     ]
+
+    def create_row(self, request, parent, form):
+        return services.contract_create(vendor=parent, actor=request.user, **self.values(form))
+
+    def update_row(self, request, obj, form):
+        return services.contract_update(contract=obj, actor=request.user, **self.values(form))
 
 
 @admin.display(description=_("download"))
@@ -41,55 +86,86 @@ def evidence_link(document):
     return format_html('<a href="{}">{}</a>', reverse("evidence-download", args=[document.pk]), _("download"))
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(RowInline, admin.TabularInline):
     model = Document
     fields = ["kind", "title", "issued_on", "expires_on", "file", evidence_link, "verified_by", "verified_on"]
-    readonly_fields = [evidence_link]
-    autocomplete_fields = ["verified_by"]
+    # Verification is recorded by the "verify" action of the document page (document_verify), never typed.
+    readonly_fields = [evidence_link, "verified_by", "verified_on"]
     extra = 0
     show_change_link = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("verified_by")
 
+    def create_row(self, request, parent, form):
+        return services.document_create(vendor=parent, actor=request.user, **document_values(form))
 
-class ContactInline(admin.TabularInline):
+    def update_row(self, request, obj, form):
+        return services.document_update(document=obj, actor=request.user, **document_values(form))
+
+
+class ContactInline(RowInline, admin.TabularInline):
     model = Contact
     fields = ["name", "role", "email", "phone", "is_security_contact"]
+    allowed_fields = services.CONTACT_FIELDS
     extra = 0
 
+    def create_row(self, request, parent, form):
+        return services.contact_create(vendor=parent, actor=request.user, **self.values(form))
 
-class SubprocessorForm(forms.ModelForm):
-    class Meta:
-        model = Subprocessor
-        fields = ["subprocessor", "services", "purpose", "country"]
+    def update_row(self, request, obj, form):
+        return services.contact_update(contact=obj, actor=request.user, **self.values(form))
 
-    def clean_services(self):
-        # A many-to-many cannot be checked in Model.clean(): the rows do not exist yet when it runs.
-        services = self.cleaned_data["services"]
-        foreign = [service for service in services if service.vendor_id != self.instance.vendor_id]
-        if foreign:
-            raise forms.ValidationError(
-                _("Only this vendor's own services can be supported by its subprocessor, not %(services)s.")
-                % {"services": ", ".join(str(service) for service in foreign)}
-            )
-        return services
+    def remove(self, request, obj):
+        services.contact_remove(contact=obj, actor=request.user)
 
 
-class SubprocessorInline(admin.TabularInline):
+class SubprocessorInline(RowInline, admin.TabularInline):
+    """The vendor's own vendors; subprocessor_add/update check that the services supported are the vendor's."""
+
     model = Subprocessor
-    form = SubprocessorForm
     fk_name = "vendor"
     fields = ["subprocessor", "services", "purpose", "country"]
+    allowed_fields = services.SUBPROCESSOR_FIELDS
     autocomplete_fields = ["subprocessor", "services"]
     extra = 0
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("subprocessor").prefetch_related("services")
 
+    def create_row(self, request, parent, form):
+        data = form.cleaned_data
+        return services.subprocessor_add(
+            vendor=parent,
+            subprocessor=data["subprocessor"],
+            services=data["services"],
+            actor=request.user,
+            **self.values(form),
+        )
+
+    def update_row(self, request, obj, form):
+        data = form.cleaned_data
+        if "subprocessor" in form.changed_data:
+            # Another subprocessor is another link: the old one goes, the new one is recorded.
+            old = Subprocessor.objects.get(pk=obj.pk)
+            services.subprocessor_remove(link=old, actor=request.user)
+            return services.subprocessor_add(
+                vendor=old.vendor,
+                subprocessor=data["subprocessor"],
+                services=data["services"],
+                actor=request.user,
+                **self.values(form),
+            )
+        return services.subprocessor_update(
+            link=obj, services=data["services"], actor=request.user, **self.values(form)
+        )
+
+    def remove(self, request, obj):
+        services.subprocessor_remove(link=obj, actor=request.user)
+
 
 @admin.register(Vendor)
-class VendorAdmin(AuditedAdmin):
+class VendorAdmin(ServiceAdmin):
     list_display = ["display_name", "category", "status", "tier", "systems", "shared_categories"]
     list_filter = [
         "status",
@@ -128,6 +204,18 @@ class VendorAdmin(AuditedAdmin):
     def get_queryset(self, request):
         return vendor_register_list(queryset=super().get_queryset(request))
 
+    def create(self, request, obj, form):
+        return services.vendor_create(actor=request.user, **form_values(form, services.VENDOR_FIELDS))
+
+    def update(self, request, obj, form):
+        return services.vendor_update(vendor=obj, actor=request.user, **form_values(form, services.VENDOR_FIELDS))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A service's criticality, production access or secrets move the tier: recompute once when one changed.
+        if any(fs.model is VendorService and (fs.new_objects or fs.changed_objects) for fs in formsets):
+            EventHandler(request.user).data_map_changed(vendor_ids=[form.instance.pk])
+
     @admin.display(description=_("systems"))
     def systems(self, obj):
         return ", ".join(vendor_systems(obj)) or "—"
@@ -152,16 +240,34 @@ class VendorAdmin(AuditedAdmin):
 
 
 @admin.register(VendorService)
-class VendorServiceAdmin(AuditedAdmin):
+class VendorServiceAdmin(ServiceAdmin):
     list_display = ["name", "vendor", "business_criticality", "production_access", "handles_secrets"]
     list_filter = ["business_criticality", "production_access", "handles_secrets"]
     list_select_related = ["vendor"]
     search_fields = ["name", "slug", "vendor__display_name", "vendor__slug"]
     autocomplete_fields = ["vendor"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Flows and subprocessors hang off a service: it stays with its vendor.
+        return ["vendor"] if obj else []
+
+    def create(self, request, obj, form):
+        service = services.vendor_service_create(
+            vendor=form.cleaned_data["vendor"], actor=request.user, **form_values(form, services.SERVICE_FIELDS)
+        )
+        EventHandler(request.user).data_map_changed(vendor_ids=[service.vendor_id])
+        return service
+
+    def update(self, request, obj, form):
+        service = services.vendor_service_update(
+            service=obj, actor=request.user, **form_values(form, services.SERVICE_FIELDS)
+        )
+        EventHandler(request.user).data_map_changed(vendor_ids=[service.vendor_id])
+        return service
+
 
 @admin.register(Contract)
-class ContractAdmin(AuditedAdmin):
+class ContractAdmin(ServiceAdmin):
     list_display = ["reference", "vendor", "starts_on", "ends_on", "dpa_signed_on", "breach_notification_hours"]
     list_filter = ["audit_rights", "starts_on", "ends_on"]
     list_select_related = ["vendor"]
@@ -169,12 +275,41 @@ class ContractAdmin(AuditedAdmin):
     autocomplete_fields = ["vendor"]
     date_hierarchy = "starts_on"
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["vendor"] if obj else []
+
+    def create(self, request, obj, form):
+        return services.contract_create(
+            vendor=form.cleaned_data["vendor"], actor=request.user, **form_values(form, services.CONTRACT_FIELDS)
+        )
+
+    def update(self, request, obj, form):
+        return services.contract_update(contract=obj, actor=request.user, **form_values(form, services.CONTRACT_FIELDS))
+
 
 @admin.register(Document)
-class DocumentAdmin(AuditedAdmin):
+class DocumentAdmin(ServiceAdmin):
     list_display = ["title", "vendor", "kind", "issued_on", "expires_on", "verified_by", evidence_link]
     list_filter = ["kind", "expires_on"]
     list_select_related = ["vendor", "verified_by"]
     search_fields = ["title", "vendor__display_name", "vendor__slug"]
-    autocomplete_fields = ["vendor", "verified_by"]
-    readonly_fields = [evidence_link]
+    autocomplete_fields = ["vendor"]
+    actions = ["verify"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who verified and when are recorded by the "verify" action (document_verify), never typed in.
+        fixed = [evidence_link, "verified_by", "verified_on"]
+        return ["vendor", *fixed] if obj else fixed
+
+    def create(self, request, obj, form):
+        return services.document_create(vendor=form.cleaned_data["vendor"], actor=request.user, **document_values(form))
+
+    def update(self, request, obj, form):
+        return services.document_update(document=obj, actor=request.user, **document_values(form))
+
+    @admin.action(description=_("Verify the selected documents (recorded as verified by you, today)"))
+    def verify(self, request, queryset):
+        documents = list(queryset)
+        for document in documents:
+            services.document_verify(document=document, actor=request.user)
+        self.message_user(request, _("Verified %(count)d document(s).") % {"count": len(documents)}, messages.SUCCESS)

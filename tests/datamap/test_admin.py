@@ -98,7 +98,8 @@ def test_inline_refuses_a_category_both_shared_and_not_shared(demo_data, client,
     client.force_login(reviewer)
     response = post_flow(client, flow, [("email-address", Sharing.SHARED), ("email-address", Sharing.NOT_SHARED)])
     assert response.status_code == 200
-    assert "Email address is listed twice" in response.content.decode()
+    # The inline formset's own uniqueness check: one answer per category.
+    assert "Please correct the duplicate data for category." in response.content.decode()
     assert not DataFlowCategory.objects.filter(flow=flow).exists()
 
 

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from apps.datamap.choices import Sharing
 from apps.datamap.models import DataCategory, DataFlowCategory
-from apps.datamap.services import flow_category_set
+from apps.datamap.services import category_update, flow_category_set
 from tests.factories.datamap import DataCategoryFactory, DataFlowFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_sharing_a_category_whose_parent_is_not_shared_is_refused(tree):
     secrets, password = tree
     flow = DataFlowFactory(not_shared=[secrets])
     with pytest.raises(ValidationError) as error:
-        DataFlowCategory(flow=flow, category=password, sharing=Sharing.SHARED).full_clean()
+        flow_category_set(flow=flow, category=password, sharing=Sharing.SHARED)
     expected = f"{password} cannot be shared: this flow says {secrets} is not shared."
     assert error.value.message_dict["sharing"] == [expected]
 
@@ -49,14 +49,24 @@ def test_denying_a_parent_of_a_shared_category_is_refused(tree):
     secrets, password = tree
     flow = DataFlowFactory(shared=[password])
     with pytest.raises(ValidationError) as error:
-        DataFlowCategory(flow=flow, category=secrets, sharing=Sharing.NOT_SHARED).full_clean()
-    assert "sharing" in error.value.message_dict
+        flow_category_set(flow=flow, category=secrets, sharing=Sharing.NOT_SHARED)
+    expected = f"{secrets} cannot be marked not shared: this flow shares {password}, which it contains."
+    assert error.value.message_dict["sharing"] == [expected]
+    assert not DataFlowCategory.objects.filter(flow=flow, category=secrets).exists()
+
+
+def test_model_validation_of_a_flow_category_runs_no_query(tree, django_assert_num_queries):
+    secrets, password = tree
+    flow = DataFlowFactory(not_shared=[secrets])
+    row = DataFlowCategory(flow=flow, category=password, sharing=Sharing.SHARED)
+    with django_assert_num_queries(0):
+        row.clean()
 
 
 def test_denying_a_child_of_a_shared_parent_is_a_refinement_not_a_contradiction(tree):
     secrets, password = tree
     flow = DataFlowFactory(shared=[secrets])
-    DataFlowCategory(flow=flow, category=password, sharing=Sharing.NOT_SHARED).full_clean()
+    flow_category_set(flow=flow, category=password, sharing=Sharing.NOT_SHARED)
 
 
 def test_flow_category_set_replaces_the_answer_and_refuses_a_contradiction(tree):
@@ -81,8 +91,7 @@ def test_flow_category_set_refuses_an_unknown_sharing_value(tree):
 
 def test_a_category_cannot_be_its_own_ancestor(tree):
     secrets, password = tree
-    secrets.parent = password
     with pytest.raises(ValidationError) as error:
-        secrets.full_clean()
+        category_update(category=secrets, actor=None, parent=password)
     assert "parent" in error.value.message_dict
     assert DataCategory.objects.get(pk=secrets.pk).parent is None

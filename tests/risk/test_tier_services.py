@@ -3,7 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.datamap.models import DataFlowCategory
+from apps.datamap.choices import Sharing
+from apps.datamap.services import CategoryAnswer
+from apps.register import flows
 from apps.risk.models import TierChange, VendorRequirement
 from apps.risk.services import (
     tiers_recompute_all,
@@ -11,7 +13,7 @@ from apps.risk.services import (
     vendor_tier_override_clear,
     vendor_tier_recompute,
 )
-from tests.factories.datamap import DataCategoryFactory, DataFlowFactory
+from tests.factories.datamap import DataCategoryFactory, DataFlowFactory, SystemFactory
 from tests.factories.risk import BaselineFactory, SecurityRequirementFactory
 from tests.factories.vendors import VendorFactory, VendorServiceFactory
 
@@ -98,23 +100,27 @@ def test_override_wins_over_recompute_until_cleared(analytics_vendor, reviewer):
     assert (override.reason, override.changed_by) == ("Holds our EU customer list", reviewer)
 
 
-def test_adding_a_category_to_a_flow_recomputes_after_commit(analytics_vendor, django_capture_on_commit_callbacks):
+def test_setting_a_category_on_a_flow_recomputes_the_tier(analytics_vendor, contact, reviewer):
     vendor_tier_recompute(vendor=analytics_vendor)
     flow = analytics_vendor.flows.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        DataFlowCategory.objects.create(flow=flow, category=DataCategoryFactory(code="password", sensitivity=4))
+    password = DataCategoryFactory(code="password", sensitivity=4)
+    flows.flow_category_set(flow=flow, category=password, sharing=Sharing.SHARED, actor=reviewer)
     analytics_vendor.refresh_from_db()
     assert analytics_vendor.tier == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        DataFlowCategory.objects.filter(flow=flow, category__code="password").get().delete()
+    flows.flow_update(flow=flow, actor=reviewer, categories=[CategoryAnswer(contact, Sharing.SHARED)])
     analytics_vendor.refresh_from_db()
     assert analytics_vendor.tier == 3
 
 
-def test_a_new_client_side_flow_recomputes_after_commit(analytics_vendor, contact, django_capture_on_commit_callbacks):
+def test_a_new_client_side_flow_recomputes_the_tier(analytics_vendor, reviewer):
     vendor_tier_recompute(vendor=analytics_vendor)
-    with django_capture_on_commit_callbacks(execute=True):
-        DataFlowFactory(service=analytics_vendor.services.get(), mechanism="client_side_sdk")
+    flows.flow_create(
+        actor=reviewer,
+        code="console-to-pixel",
+        system=SystemFactory(),
+        service=analytics_vendor.services.get(),
+        mechanism="client_side_sdk",
+    )
     analytics_vendor.refresh_from_db()
     assert analytics_vendor.tier == 2
 

@@ -5,6 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.datamap.choices import Sharing
+from apps.datamap.services import CategoryAnswer
+from apps.register import flows
 from apps.risk.models import Baseline, Tightening, VendorRequirement
 from apps.risk.services import baseline_tighten, tightening_fan_out
 from tests.conftest import tasks_routed_to
@@ -171,12 +174,15 @@ def test_a_vendor_entering_the_scope_later_gets_the_tightened_requirement(
     tightening = _tighten(reviewer, catalogue, django_capture_on_commit_callbacks, reason="Mixpanel incident")
     newcomer = VendorFactory(slug="newcomer", category="analytics", status="proposed")
     outsider = VendorFactory(slug="outsider", category="analytics", status="proposed")
-    with django_capture_on_commit_callbacks(execute=True):
-        DataFlowFactory(
-            service=VendorServiceFactory(vendor=newcomer), mechanism="client_side_sdk", shared=[catalogue["email"]]
-        )
-        DataFlowFactory(
-            service=VendorServiceFactory(vendor=outsider), mechanism="server_api", shared=[catalogue["email"]]
+    email = CategoryAnswer(catalogue["email"], Sharing.SHARED)
+    for vendor, mechanism in ((newcomer, "client_side_sdk"), (outsider, "server_api")):
+        flows.flow_create(
+            actor=reviewer,
+            code=f"console-to-{vendor.slug}",
+            system=SystemFactory(),
+            service=VendorServiceFactory(vendor=vendor),
+            mechanism=mechanism,
+            categories=[email],
         )
 
     # The flows' tier recompute ensured the requirements; running it again changes nothing.

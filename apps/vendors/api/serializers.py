@@ -5,7 +5,28 @@ from rest_framework import serializers
 from apps.api.fields import UsernameField
 from apps.api.serializers import StrictModelSerializer
 from apps.risk.models import TierChange
-from apps.vendors.models import Contract, Document, Vendor
+from apps.vendors.models import Contract, Document, Subprocessor, Vendor, VendorService
+
+
+class FixedAfterCreateMixin:
+    """Fields given when the row is created that never change after (the vendor a contract binds…).
+
+    Sending the current value back is accepted; another value is refused naming the field, not ignored.
+    """
+
+    fixed_after_create: tuple[str, ...] = ()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            errors = {}
+            for name in self.fixed_after_create:
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    errors[name] = [f"The {name} of a recorded row cannot change; record a new one instead."]
+                attrs.pop(name, None)
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
 
 
 class VendorMinimalSerializer(serializers.ModelSerializer):
@@ -82,8 +103,45 @@ class VendorRefField(serializers.SlugRelatedField):
         super().__init__(slug_field="slug", **kwargs)
 
 
-class ContractSerializer(StrictModelSerializer):
+class VendorServiceSerializer(StrictModelSerializer):
+    """What a vendor does for us; the vendor is the one in the URL."""
+
+    class Meta:
+        model = VendorService
+        fields = (
+            "id",
+            "slug",
+            "name",
+            "description",
+            "business_criticality",
+            "production_access",
+            "handles_secrets",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("id", "created_at", "updated_at")
+        # The slug is unique per vendor: the service checks it (full_clean), the vendor is not in the input.
+        validators = []
+
+
+class SubprocessorSerializer(FixedAfterCreateMixin, StrictModelSerializer):
     vendor = VendorRefField()
+    subprocessor = VendorRefField()
+    services = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=VendorService.objects.all(), required=False, help_text="Ids of the vendor's own services."
+    )
+    fixed_after_create = ("vendor", "subprocessor")
+
+    class Meta:
+        model = Subprocessor
+        fields = ("id", "vendor", "subprocessor", "services", "purpose", "country", "created_at", "updated_at")
+        read_only_fields = ("id", "created_at", "updated_at")
+        validators = []  # the pair's uniqueness and "not itself" are the service's rules, with their messages
+
+
+class ContractSerializer(FixedAfterCreateMixin, StrictModelSerializer):
+    vendor = VendorRefField()
+    fixed_after_create = ("vendor",)
 
     class Meta:
         model = Contract
@@ -106,6 +164,7 @@ class ContractSerializer(StrictModelSerializer):
         read_only_fields = ("id", "created_at", "updated_at")
 
     def validate(self, attrs):
+        attrs = super().validate(attrs)
         starts_on = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
         ends_on = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
         if starts_on and ends_on and ends_on < starts_on:
@@ -113,12 +172,17 @@ class ContractSerializer(StrictModelSerializer):
         return attrs
 
 
-class DocumentSerializer(StrictModelSerializer):
+class DocumentSerializer(FixedAfterCreateMixin, StrictModelSerializer):
     """Evidence metadata. Files are uploaded and downloaded through the admin's authorised views."""
 
     vendor = VendorRefField()
     verified_by = UsernameField(read_only=True, allow_null=True)
     has_file = serializers.SerializerMethodField()
+    fixed_after_create = ("vendor",)
+    read_only_reasons = {
+        "verified_by": "Verification is recorded by POST /api/v1/documents/{id}/verify/, as the caller, today.",
+        "verified_on": "Verification is recorded by POST /api/v1/documents/{id}/verify/, as the caller, today.",
+    }
 
     class Meta:
         model = Document
@@ -141,6 +205,7 @@ class DocumentSerializer(StrictModelSerializer):
         return bool(document.file)
 
     def validate(self, attrs):
+        attrs = super().validate(attrs)
         issued_on = attrs.get("issued_on", getattr(self.instance, "issued_on", None))
         expires_on = attrs.get("expires_on", getattr(self.instance, "expires_on", None))
         if issued_on and expires_on and expires_on < issued_on:

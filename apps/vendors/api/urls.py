@@ -1,7 +1,8 @@
-from .views import ContractViewSet, DocumentViewSet, VendorViewSet
+from .views import ContractViewSet, DocumentViewSet, SubprocessorViewSet, VendorViewSet
 
 routes = (
     ("vendors", VendorViewSet, "vendor"),
     ("contracts", ContractViewSet, "contract"),
     ("documents", DocumentViewSet, "document"),
+    ("subprocessors", SubprocessorViewSet, "subprocessor"),
 )
