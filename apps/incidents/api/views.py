@@ -1,4 +1,5 @@
-"""Incident endpoints: headlines in the list, the full record in the detail, the timeline with cursors."""
+"""Incident endpoints: headlines in the list, the full record in the detail, the timeline with cursors, and every
+write a reviewer can make in the admin, through the same services."""
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
