@@ -1,14 +1,22 @@
 """The incident page: exposures, sources, claims, timeline (add only), actions, and a panel with the delays and
-the conflicts. Writes that carry rules go through apps.incidents.services."""
+the conflicts. Every write goes through a service: the incident's own record through apps.register.incidents
+(so a raised severity opens the response), its rows through apps.incidents.services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import AuditedAdmin
+from apps.core.admin import REFUSALS, ServiceAdmin, ServiceInline, refusal_errors
+from apps.register.incidents import incident_create, incident_update
 
+from . import services
 from .choices import ExposureStatus
 from .delays import notification_delays
+from .forms import ScopeAmendmentForm
 from .models import (
     Incident,
     IncidentClaim,
@@ -20,16 +28,25 @@ from .models import (
     TimelineEvent,
 )
 from .selectors import TIMELINE_ORDER, claim_conflicts, exposure_datamap_overrides, incident_list, unsupported_claims
-from .services import incident_save_new, timeline_append
 
 SOURCE_FIELDS = ("source", "corrects")
 
 
-class IncidentChildInline(admin.TabularInline):
+def _cleaned(form, names):
+    """The cleaned values of `names`: what an add service is given."""
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+
+def _changed(form, names):
+    """The changed fields among `names`, with their cleaned values: what an update service is given."""
+    return {name: form.cleaned_data[name] for name in names if name in form.changed_data}
+
+
+class IncidentChildInline(ServiceInline, admin.TabularInline):
     """Offers only this incident's sources (and events) in the pickers: a claim cannot cite another incident.
 
     The choices of every picker are read once per inline, not once per row, so the page stays a few dozen
-    queries however many claims and exposures the incident has.
+    queries however many claims and exposures the incident has. Rows are written by services, never deleted.
     """
 
     extra = 0
@@ -54,17 +71,47 @@ class SourceInline(IncidentChildInline):
     model = IncidentSource
     fields = ("key", "kind", "title", "publisher", "url", "language", "published_on", "reliability", "excerpt")
 
+    def write(self, request, parent, form):
+        if form.instance._state.adding:
+            return services.source_add(incident=parent, **_cleaned(form, self.fields))
+        return services.source_update(source=form.instance, **_changed(form, services.SOURCE_FIELDS))
+
 
 class ExposureInline(IncidentChildInline):
     model = IncidentExposure
     related = ("category",)
     fields = ("category", "status", "source", "override_reason", "note")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "source":
+            # An exposure is a fact: it says where it comes from.
+            field.required = True
+        return field
+
+    def write(self, request, parent, form):
+        data = form.cleaned_data
+        if not form.instance._state.adding and "category" in form.changed_data:
+            raise ValidationError({"category": "Set the other category's exposure on its own row instead."})
+        return services.exposure_set(
+            incident=parent,
+            category=data["category"],
+            status=data["status"],
+            source=data["source"],
+            override_reason=data.get("override_reason", ""),
+            note=data.get("note", ""),
+        )
+
 
 class ClaimInline(IncidentChildInline):
     model = IncidentClaim
     related = ("source",)
     fields = ("key", "source", "kind", "category", "exposure_status", "subject", "value", "statement")
+
+    def write(self, request, parent, form):
+        if form.instance._state.adding:
+            return services.claim_add(incident=parent, **_cleaned(form, self.fields))
+        return services.claim_update(claim=form.instance, **_changed(form, services.CLAIM_FIELDS))
 
 
 class TimelineInline(admin.TabularInline):
@@ -111,15 +158,65 @@ class TimelineAddInline(IncidentChildInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def write(self, request, parent, form):
+        data = form.cleaned_data
+        return services.timeline_append(
+            incident=parent,
+            kind=data["kind"],
+            description=data["description"],
+            occurred_at=data.get("occurred_at"),
+            precision=data.get("occurred_on_precision") or "day",
+            source=data.get("source"),
+            corrects=data.get("corrects"),
+            key=data.get("key") or "",
+            recorded_by=request.user,
+        )
+
 
 class ActionInline(IncidentChildInline):
     model = ResponseAction
     fields = ("key", "kind", "description", "owner", "due_on", "done_at")
 
+    def write(self, request, parent, form):
+        data = form.cleaned_data
+        if form.instance._state.adding:
+            action = services.action_add(
+                incident=parent,
+                kind=data["kind"],
+                description=data["description"],
+                owner=data.get("owner"),
+                due_on=data.get("due_on"),
+                key=data.get("key") or "",
+            )
+        else:
+            action = form.instance
+            changes = _changed(form, services.ACTION_FIELDS)
+            if changes:
+                action = services.action_update(action=action, **changes)
+        if "done_at" in form.changed_data:
+            if data.get("done_at") is None:
+                raise ValidationError({"done_at": "A done action stays done."})
+            action = services.action_complete(action=action, done_at=data["done_at"])
+        return action
+
 
 class RecommendationInline(IncidentChildInline):
     model = Recommendation
     fields = ("position", "key", "text", "source")
+
+    def write(self, request, parent, form):
+        data = form.cleaned_data
+        if form.instance._state.adding:
+            return services.recommendation_add(
+                incident=parent,
+                text=data["text"],
+                source=data.get("source"),
+                position=data.get("position"),
+                key=data.get("key") or "",
+            )
+        return services.recommendation_update(
+            recommendation=form.instance, **_changed(form, services.RECOMMENDATION_FIELDS)
+        )
 
 
 class AmendmentInline(admin.StackedInline):
@@ -157,7 +254,7 @@ def _verdict(breached):
 
 
 @admin.register(Incident)
-class IncidentAdmin(AuditedAdmin):
+class IncidentAdmin(ServiceAdmin):
     list_display = ("title", "vendor", "severity", "status", "vendor_detected_at", "vendor_delay", "vendor_late")
     list_filter = ("severity", "status")
     search_fields = ("slug", "title", "vendor__display_name")
@@ -306,36 +403,78 @@ class IncidentAdmin(AuditedAdmin):
             ),
         )
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        else:
-            incident_save_new(
-                incident=obj,
-                affected_systems=form.cleaned_data.get("affected_systems", ()),
-                affected_flows=form.cleaned_data.get("affected_flows", ()),
-                recorded_by=request.user,
-            )
+    def get_readonly_fields(self, request, obj=None):
+        # The vendor and the reference stay once recorded: sources, flows and reports hang off them.
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "slug", "vendor") if obj else readonly
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not TimelineEvent:
-            return super().save_formset(request, form, formset, change)
-        # The admin's change message reads these; events are only ever added.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for event_form in formset.forms:
-            if not event_form.has_changed() or not event_form.instance._state.adding:
-                continue
-            data = event_form.cleaned_data
-            event = timeline_append(
-                incident=form.instance,
-                kind=data["kind"],
-                description=data["description"],
-                occurred_at=data.get("occurred_at"),
-                precision=data.get("occurred_on_precision") or "day",
-                source=data.get("source"),
-                corrects=data.get("corrects"),
-                key=data.get("key") or "",
-                recorded_by=request.user,
-            )
-            formset.new_objects.append(event)
-        return None
+    # --- writes, through apps.register.incidents ---------------------------------------------------------
+    def create(self, request, obj, form):
+        data = form.cleaned_data
+        fields = {name: data[name] for name in RECORD_FIELDS if name in data}
+        return incident_create(recorded_by=request.user, **fields)
+
+    def update(self, request, obj, form):
+        changes = _changed(form, services.INCIDENT_EDITABLE_FIELDS)
+        for name in ("affected_systems", "affected_flows"):
+            if name in form.changed_data:
+                changes[name] = form.cleaned_data[name]
+        return incident_update(incident=obj, actor=request.user, **changes)
+
+    # --- the "Record scope amendment" page ---------------------------------------------------------------
+    def get_urls(self):
+        amend = path(
+            "<path:object_id>/amend/",
+            self.admin_site.admin_view(self.amend_view),
+            name="incidents_incident_amend",
+        )
+        return [amend, *super().get_urls()]
+
+    def amend_view(self, request, object_id):
+        incident = get_object_or_404(Incident.objects.select_related("vendor"), pk=object_id)
+        if not self.has_change_permission(request, incident):
+            raise PermissionDenied
+        form = ScopeAmendmentForm(request.POST or None, incident=incident)
+        if request.method == "POST" and form.is_valid():
+            try:
+                amendment = services.scope_amend(
+                    incident=incident, changes=form.changes(), reason=form.cleaned_data["reason"], actor=request.user
+                )
+            except REFUSALS as refusal:
+                for field, reasons in refusal_errors(refusal):
+                    form.add_error(field if field in form.fields else None, reasons)
+            else:
+                self.message_user(
+                    request, _("Scope amended: version %d recorded.") % amendment.version, messages.SUCCESS
+                )
+                return redirect(reverse("admin:incidents_incident_change", args=[incident.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record scope amendment"),
+            "opts": self.model._meta,
+            "original": incident,
+            "form": form,
+            "exposure_formset": form.exposures,
+        }
+        return TemplateResponse(request, "admin/incidents/incident/amend.html", context)
+
+
+# What the add form passes to incident_record.
+RECORD_FIELDS = (
+    "slug",
+    "vendor",
+    "title",
+    "summary",
+    "severity",
+    "status",
+    "vendor_detected_at",
+    "vendor_notified_at",
+    "dataset_received_at",
+    "we_became_aware_at",
+    "public_disclosure_at",
+    "data_subjects",
+    "affected_systems",
+    "affected_flows",
+    "estimated_affected_records",
+    "breach_location",
+)

@@ -15,8 +15,10 @@ from apps.vendors.models import Vendor
 from .choices import ActionKind, ExposureStatus, IncidentStatus, TimelineEventKind
 from .models import (
     Incident,
+    IncidentClaim,
     IncidentExposure,
     IncidentSource,
+    Recommendation,
     ResponseAction,
     ScopeAmendment,
     TimelineEvent,
@@ -112,13 +114,165 @@ def incident_save_new(
     return incident
 
 
+# What a reviewer may edit on an incident already recorded. The vendor and the reference (slug) stay: sources,
+# flows and reports hang off them.
+INCIDENT_EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "summary",
+        "severity",
+        "status",
+        "vendor_detected_at",
+        "vendor_notified_at",
+        "dataset_received_at",
+        "we_became_aware_at",
+        "public_disclosure_at",
+        "data_subjects",
+        "estimated_affected_records",
+        "breach_location",
+    }
+)
+
+
+@transaction.atomic
+def incident_update(
+    *,
+    incident: Incident,
+    affected_systems: Iterable[System] | None = None,
+    affected_flows: Iterable[DataFlow] | None = None,
+    **changes,
+) -> tuple[Incident, str]:
+    """Edit an incident's headline, times and scope; returns (the incident, its severity before the edit).
+
+    Only INCIDENT_EDITABLE_FIELDS are accepted; `affected_systems`/`affected_flows` None leaves them as they
+    are. Raises ValidationError naming the field on an unknown or read-only field, a bad severity or status,
+    a time before the vendor's detection (as the model does), or flows that do not go to this vendor.
+    """
+    refused = set(changes) - INCIDENT_EDITABLE_FIELDS
+    if refused:
+        raise ValidationError(dict.fromkeys(refused, "This field cannot be changed once the incident is recorded."))
+    incident = Incident.objects.select_for_update().select_related("vendor").get(pk=incident.pk)
+    previous_severity = incident.severity
+    for name, value in changes.items():
+        setattr(incident, name, list(value) if name == "data_subjects" else value)
+    flows = list(affected_flows) if affected_flows is not None else None
+    systems = list(affected_systems) if affected_systems is not None else None
+    if flows is not None or systems is not None:
+        _check_flows_and_systems(
+            vendor=incident.vendor,
+            flows=flows if flows is not None else list(incident.affected_flows.all()),
+            systems=systems if systems is not None else list(incident.affected_systems.all()),
+        )
+    incident.full_clean()
+    incident.save()
+    if flows is not None:
+        incident.affected_flows.set(flows)
+    if systems is not None:
+        incident.affected_systems.set(systems)
+    return incident, previous_severity
+
+
+def _apply(obj, fields: Mapping, editable: Iterable[str]):
+    """Set the editable fields on a child row, validate it as its model does, save it."""
+    refused = set(fields) - set(editable)
+    if refused:
+        raise ValidationError(dict.fromkeys(refused, "This field cannot be changed here."))
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _child_key(prefix: str, key: str) -> str:
+    return key or f"{slugify(prefix)}-{uuid.uuid4().hex[:8]}"
+
+
+SOURCE_FIELDS = ("kind", "title", "publisher", "url", "language", "published_on", "reliability", "excerpt")
+
+
+@transaction.atomic
+def source_add(
+    *, incident: Incident, kind: str, title: str, reliability: int, key: str = "", **fields
+) -> IncidentSource:
+    """Add a source to the incident (publisher, url, language, published_on, excerpt optional).
+
+    Raises ValidationError naming the field on a bad kind or reliability, a bad URL or a key already used.
+    """
+    source = IncidentSource(incident=incident, key=_child_key(kind, key))
+    return _apply(source, {"kind": kind, "title": title, "reliability": reliability, **fields}, SOURCE_FIELDS)
+
+
+@transaction.atomic
+def source_update(*, source: IncidentSource, **fields) -> IncidentSource:
+    """Correct a source's description (not its key: claims and exposures cite it). Raises as source_add."""
+    return _apply(source, fields, SOURCE_FIELDS)
+
+
+CLAIM_FIELDS = ("source", "kind", "category", "exposure_status", "subject", "value", "statement")
+
+
+@transaction.atomic
+def claim_add(
+    *, incident: Incident, source: IncidentSource, kind: str, statement: str, key: str = "", **fields
+) -> IncidentClaim:
+    """Attribute a claim to one of the incident's sources (category, exposure_status, subject, value optional).
+
+    Raises ValidationError on `source` (another incident's), `category`/`exposure_status` (an exposure claim
+    without them), `subject` (another claim without subject and value), `kind`, or a key already used.
+    """
+    _check_source(incident=incident, source=source)
+    claim = IncidentClaim(incident=incident, key=_child_key(kind, key))
+    return _apply(claim, {"source": source, "kind": kind, "statement": statement, **fields}, CLAIM_FIELDS)
+
+
+@transaction.atomic
+def claim_update(*, claim: IncidentClaim, **fields) -> IncidentClaim:
+    """Correct a claim. Raises as claim_add."""
+    _check_source(incident=claim.incident, source=fields.get("source"))
+    return _apply(claim, fields, CLAIM_FIELDS)
+
+
+RECOMMENDATION_FIELDS = ("position", "text", "source")
+
+
+@transaction.atomic
+def recommendation_add(
+    *,
+    incident: Incident,
+    text: str,
+    source: IncidentSource | None = None,
+    position: int | None = None,
+    key: str = "",
+) -> Recommendation:
+    """Add what affected people should do; last in the list unless a position is given.
+
+    Raises ValidationError on an empty `text`, `source` (another incident's) or a key already used.
+    """
+    _check_source(incident=incident, source=source)
+    if position is None:
+        last = incident.recommendations.order_by("-position").values_list("position", flat=True).first()
+        position = 0 if last is None else last + 1
+    recommendation = Recommendation(incident=incident, key=_child_key("recommendation", key))
+    return _apply(recommendation, {"text": text, "source": source, "position": position}, RECOMMENDATION_FIELDS)
+
+
+@transaction.atomic
+def recommendation_update(*, recommendation: Recommendation, **fields) -> Recommendation:
+    """Reword or reorder a recommendation. Raises as recommendation_add."""
+    _check_source(incident=recommendation.incident, source=fields.get("source"))
+    return _apply(recommendation, fields, RECOMMENDATION_FIELDS)
+
+
 def _check_source(*, incident, source, field="source"):
     if source is not None and source.incident_id != incident.pk:
         raise ValidationError({field: f"“{source}” is not a source of this incident."})
 
 
-def _exposure_write(*, incident, category, status, source, override_reason):
-    """Create or update one exposure row (validated by the model); returns (exposure, previous status)."""
+def _exposure_write(*, incident, category, status, source, override_reason, note=None):
+    """Create or update one exposure row (validated by the model); returns (exposure, previous status).
+
+    `note` None keeps the row's note as it is (scope amendments do not carry one)."""
     if status not in ExposureStatus.values:
         raise ValidationError({"status": f"“{status}” is not an exposure status ({', '.join(ExposureStatus.values)})."})
     _check_source(incident=incident, source=source)
@@ -129,6 +283,8 @@ def _exposure_write(*, incident, category, status, source, override_reason):
     exposure.status = status
     exposure.source = source
     exposure.override_reason = override_reason
+    if note is not None:
+        exposure.note = note
     exposure.full_clean(validate_unique=False)
     exposure.save()
     return exposure, previous
@@ -142,6 +298,7 @@ def exposure_set(
     status: str,
     source: IncidentSource | None,
     override_reason: str = "",
+    note: str | None = None,
 ) -> IncidentExposure:
     """Set what the incident did to one data category, backed by a source.
 
@@ -150,7 +307,12 @@ def exposure_set(
     when it belongs to another incident; on `status` when it is not an exposure status.
     """
     exposure, _ = _exposure_write(
-        incident=incident, category=category, status=status, source=source, override_reason=override_reason
+        incident=incident,
+        category=category,
+        status=status,
+        source=source,
+        override_reason=override_reason,
+        note=note,
     )
     return exposure
 
@@ -319,6 +481,21 @@ def action_add(
     action.full_clean()
     action.save()
     return action
+
+
+ACTION_FIELDS = ("kind", "description", "owner", "due_on")
+
+
+@transaction.atomic
+def action_update(*, action: ResponseAction, **fields) -> ResponseAction:
+    """Change what an action is, who owns it or when it is due. Being done is action_complete's: `done_at` is
+    refused here, so a done action cannot be quietly undone.
+    """
+    if "done_at" in fields:
+        raise ValidationError({"done_at": "Mark an action done with “complete”; a done action stays done."})
+    if "kind" in fields and fields["kind"] not in ActionKind.values:
+        raise ValidationError({"kind": f"“{fields['kind']}” is not a response action kind."})
+    return _apply(action, fields, ACTION_FIELDS)
 
 
 @transaction.atomic

@@ -323,6 +323,9 @@ def build_incident_report(*, incident):
                 "amended_at": _iso(amendment.amended_at),
                 "reason": amendment.reason,
                 "changes": amendment.changes,
+                # The scope as this version left it: version 0 (as first recorded) stays readable next to
+                # every amendment, so a reader sees how the scope moved, not only where it ended.
+                "scope": amendment.scope_snapshot,
             }
             for amendment in data["amendments"]
         ],

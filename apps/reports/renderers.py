@@ -305,9 +305,24 @@ def _incident_md(report):
     lines += ["", "## Recommendations to affected people", ""]
     lines += [f"- {r['text']}" for r in report["recommendations"]]
     lines += ["", "## Scope amendments", ""]
-    lines += [f"- v{a['version']} ({readable_time(a['amended_at'])}): {a['reason']}" for a in report["amendments"]] or [
-        "- none"
+    for amendment in report["amendments"]:
+        lines.append(f"- v{amendment['version']} ({readable_time(amendment['amended_at'])}): {amendment['reason']}")
+        lines += [f"  - {label}: {value}" for label, value in scope_lines(amendment.get("scope") or {})]
+    if not report["amendments"]:
+        lines.append("- none")
+    return lines
+
+
+def scope_lines(scope):
+    """(label, text) pairs of one scope version: categories by exposure status, subjects, systems, flows."""
+    exposures = scope.get("exposures", {})
+    lines = [
+        (ExposureStatus(status).label, ", ".join(codes))
+        for status, codes in exposures.items()
+        if codes and status in ExposureStatus.values
     ]
+    for key, label in (("data_subjects", "data subjects"), ("systems", "systems"), ("flows", "flows")):
+        lines.append((label, ", ".join(scope.get(key, ())) or "none"))
     return lines
 
 
@@ -335,6 +350,7 @@ def _html(report):
         template = "reports/incident_report.html"
     context = {"report": report, "diagram": diagram, "style": REPORT_STYLE}
     if report["report"] == "incident":
+        context["amendments"] = [{**a, "scope_lines": scope_lines(a.get("scope") or {})} for a in report["amendments"]]
         context["exposure_rows"] = [
             {**item, "status_label": str(ExposureStatus(status).label)}
             for status, items in report["exposure"].items()

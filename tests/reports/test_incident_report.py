@@ -1,9 +1,13 @@
 import csv
 import io
 import json
+from pathlib import Path
 
+import jsonschema
 import pytest
+from django.conf import settings
 
+from apps.incidents.services import scope_amend
 from apps.reports.builders import build_incident_report
 from apps.reports.renderers import render
 from tests.factories.incidents import IncidentFactory
@@ -89,3 +93,21 @@ def test_json_is_stable_and_versioned(mixpanel):
     second = render(build_incident_report(incident=incident), "json")[0]
     assert first == second
     assert json.loads(first)["schema_version"] == "1.0"
+
+
+def test_every_scope_version_shows_in_every_format(reviewer):
+    incident = IncidentFactory(data_subjects=["API users"])
+    scope_amend(incident=incident, changes={"data_subjects_add": ["Admins"]}, reason="Second notice", actor=reviewer)
+    report = build_incident_report(incident=incident)
+    assert [(a["version"], a["scope"]["data_subjects"]) for a in report["amendments"]] == [
+        (0, ["API users"]),
+        (1, ["API users", "Admins"]),
+    ]
+    schema = json.loads((Path(settings.BASE_DIR) / "apps" / "reports" / "schema.json").read_text())
+    jsonschema.validate(json.loads(render(report, "json")[0]), schema)
+    for fmt in ("md", "html"):
+        text = render(report, fmt)[0]
+        text = text.decode() if isinstance(text, bytes) else text
+        assert "Scope as first recorded." in text and "Second notice" in text
+        assert "data subjects: API users, Admins" in text
+        assert "data subjects: API users<" in text or "data subjects: API users\n" in text

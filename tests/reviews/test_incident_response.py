@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from apps.incidents.services import incident_record
+from apps.register.incidents import incident_create
 from apps.reviews.models import Finding, Review
 from apps.reviews.services import LATE_NOTIFICATION_FINDING, incident_response_open
 from tests.factories.incidents import IncidentFactory
@@ -21,7 +21,7 @@ def vendor(tier2_baseline):
 
 
 def _record(vendor, reviewer, severity, told_after_hours):
-    return incident_record(
+    return incident_create(
         vendor=vendor,
         title="Breach",
         severity=severity,

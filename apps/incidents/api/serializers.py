@@ -1,9 +1,12 @@
 """Incidents in the API: the list shows the headline, the detail everything we know and from whom."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.api.fields import UsernameField
-from apps.incidents.choices import ExposureStatus
+from apps.datamap.models import DataCategory, DataFlow, System
+from apps.incidents.choices import ActionKind, ExposureStatus, TimelineEventKind, TimePrecision
 from apps.incidents.models import (
     Incident,
     IncidentClaim,
@@ -14,6 +17,7 @@ from apps.incidents.models import (
     ScopeAmendment,
     TimelineEvent,
 )
+from apps.vendors.models import Vendor
 
 
 class SourceKeyField(serializers.SlugRelatedField):
@@ -27,7 +31,18 @@ class IncidentSourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IncidentSource
-        fields = ("key", "kind", "title", "publisher", "url", "language", "published_on", "reliability", "excerpt")
+        fields = (
+            "id",
+            "key",
+            "kind",
+            "title",
+            "publisher",
+            "url",
+            "language",
+            "published_on",
+            "reliability",
+            "excerpt",
+        )
         read_only_fields = fields
 
 
@@ -79,7 +94,7 @@ class ResponseActionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ResponseAction
-        fields = ("key", "kind", "description", "owner", "due_on", "done_at")
+        fields = ("id", "key", "kind", "description", "owner", "due_on", "done_at")
         read_only_fields = fields
 
 
@@ -158,3 +173,186 @@ class IncidentDetailSerializer(IncidentSerializer):
             "amendments",
         )
         read_only_fields = fields
+
+
+# --- writes: serializers validate the input; the services in the views write it ---------------------------
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class IncidentRowField(serializers.Field):
+    """A row of the incident in the URL, named by its id or its key; another incident's row is refused.
+
+    The view puts the incident in the serializer's context; `related` is the incident's reverse accessor.
+    """
+
+    def __init__(self, related, **kwargs):
+        self.related = related
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
+            raise serializers.ValidationError("Give the id or the key of one of this incident's rows.")
+        rows = getattr(self.context["incident"], self.related)
+        value = str(value).strip()
+        found = rows.filter(pk=int(value)).first() if value.isdigit() else None
+        found = found or rows.filter(key=value).first()
+        if found is None:
+            raise serializers.ValidationError(f"“{value}” is not one of this incident's {self.related}.")
+        return found
+
+    def to_representation(self, value):
+        return value.key
+
+
+def source_field(**kwargs):
+    return IncidentRowField("sources", **kwargs)
+
+
+INCIDENT_WRITE_FIELDS = (
+    "title",
+    "summary",
+    "severity",
+    "status",
+    "vendor_detected_at",
+    "vendor_notified_at",
+    "dataset_received_at",
+    "we_became_aware_at",
+    "public_disclosure_at",
+    "data_subjects",
+    "affected_systems",
+    "affected_flows",
+    "estimated_affected_records",
+    "breach_location",
+)
+
+
+class IncidentUpdateSerializer(serializers.ModelSerializer):
+    """What a reviewer may change on a recorded incident (not its vendor nor its reference)."""
+
+    data_subjects = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    affected_systems = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=System.objects.all(), required=False
+    )
+    affected_flows = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=DataFlow.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Incident
+        fields = INCIDENT_WRITE_FIELDS
+
+    def to_representation(self, instance):
+        return IncidentDetailSerializer(instance, context=self.context).data
+
+
+class IncidentCreateSerializer(IncidentUpdateSerializer):
+    vendor = serializers.SlugRelatedField(slug_field="slug", queryset=Vendor.objects.all())
+
+    class Meta(IncidentUpdateSerializer.Meta):
+        fields = ("vendor", "slug", *INCIDENT_WRITE_FIELDS)
+        extra_kwargs = {"slug": {"required": False, "help_text": "Generated from the vendor and month if empty."}}
+
+
+class SourceWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IncidentSource
+        fields = ("key", "kind", "title", "publisher", "url", "language", "published_on", "reliability", "excerpt")
+        extra_kwargs = {"key": {"required": False}}
+        validators = []  # the key's uniqueness within the incident is the service's to check
+
+
+class ExposureWriteSerializer(serializers.Serializer):
+    category = serializers.SlugRelatedField(slug_field="code", queryset=DataCategory.objects.all())
+    status = serializers.ChoiceField(choices=ExposureStatus.choices)
+    source = source_field(help_text="Id or key of the source (of this incident) the exposure comes from.")
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class ClaimWriteSerializer(serializers.ModelSerializer):
+    source = source_field(help_text="Id or key of the source (of this incident) making the claim.")
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=DataCategory.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = IncidentClaim
+        fields = ("key", "source", "kind", "category", "exposure_status", "subject", "value", "statement")
+        extra_kwargs = {"key": {"required": False}}
+        validators = []
+
+
+class TimelineAppendSerializer(serializers.Serializer):
+    key = serializers.SlugField(max_length=80, required=False, default="")
+    kind = serializers.ChoiceField(choices=TimelineEventKind.choices)
+    description = serializers.CharField()
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    occurred_on_precision = serializers.ChoiceField(choices=TimePrecision.choices, default=TimePrecision.DAY)
+    source = source_field(required=False, allow_null=True, default=None)
+    corrects = IncidentRowField(
+        "timeline", required=False, allow_null=True, default=None, help_text="Id or key of the event it corrects."
+    )
+
+
+class ActionAddSerializer(serializers.Serializer):
+    key = serializers.SlugField(max_length=80, required=False, default="")
+    kind = serializers.ChoiceField(choices=ActionKind.choices)
+    description = serializers.CharField()
+    owner = UsernameField(required=False, allow_null=True, default=None)
+    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ActionCompleteSerializer(serializers.Serializer):
+    done_at = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text="Now if empty.")
+
+
+class RecommendationWriteSerializer(serializers.ModelSerializer):
+    source = source_field(required=False, allow_null=True)
+    position = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+
+    class Meta:
+        model = Recommendation
+        fields = ("key", "position", "text", "source")
+        extra_kwargs = {"key": {"required": False}}
+        validators = []
+
+
+class ExposureChangeSerializer(serializers.Serializer):
+    category = serializers.SlugRelatedField(slug_field="code", queryset=DataCategory.objects.all())
+    status = serializers.ChoiceField(choices=ExposureStatus.choices)
+    source = source_field()
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ScopeChangesSerializer(serializers.Serializer):
+    exposures = ExposureChangeSerializer(many=True, required=False)
+    data_subjects_add = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    data_subjects_remove = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    systems_add = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=System.objects.all(), required=False
+    )
+    systems_remove = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=System.objects.all(), required=False
+    )
+    flows_add = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=DataFlow.objects.all(), required=False
+    )
+    flows_remove = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=DataFlow.objects.all(), required=False
+    )
+
+
+class ScopeAmendmentWriteSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    changes = ScopeChangesSerializer()
+
+
+class ScopeVersionSerializer(serializers.Serializer):
+    """One version of the scope: version 0 as first recorded, then one per amendment."""
+
+    version = serializers.IntegerField()
+    amended_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    changes = serializers.JSONField()
+    scope = serializers.JSONField()
+    recorded_by = serializers.CharField(allow_null=True)
