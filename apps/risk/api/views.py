@@ -88,7 +88,8 @@ class TighteningViewSet(InputSerializerMixin, ServiceViewSet, mixins.CreateModel
     input_serializer_classes = {"create": TighteningCreateSerializer}
 
     def get_queryset(self):
-        return super().get_queryset().annotate(statuses_so_far=Count("statuses"))
+        # Explicit order: an aggregate drops the model's default ordering, and pages need a stable one.
+        return super().get_queryset().annotate(statuses_so_far=Count("statuses")).order_by("-created_at", "-id")
 
     def create_object(self, validated_data):
         return services.baseline_tighten(
