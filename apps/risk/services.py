@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from apps.accounts.roles import require_security_reviewer
+from apps.core.exceptions import TransitionRefused
 from apps.reviews.models import RiskException
 from apps.vendors.choices import DocumentKind, Tier, VendorStatus
 from apps.vendors.models import Vendor
@@ -476,8 +477,14 @@ def _baseline_publish_with(*, tier, requirement, reason):
 @transaction.atomic
 def tightening_fan_out_request(*, tightening, actor) -> Tightening:
     """Run a tightening's fan-out again (after commit, as a Celery task): vendors that entered its scope since get
-    the requirement; the others already have it, so nothing is created twice. Raises PermissionDenied."""
+    the requirement; the others already have it, so nothing is created twice. Raises PermissionDenied, and
+    TransitionRefused requirement_inactive once its requirement was retired (it no longer applies to anyone)."""
     require_security_reviewer(actor, "fan out a tightening")
+    if not SecurityRequirement.objects.filter(pk=tightening.requirement_id, is_active=True).exists():
+        raise TransitionRefused(
+            "Its requirement is no longer active: a retired requirement is not fanned out.",
+            code="requirement_inactive",
+        )
     from .tasks import tightening_fan_out as task
 
     pk = tightening.pk

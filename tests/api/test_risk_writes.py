@@ -172,6 +172,15 @@ def test_fanning_out_again_creates_nothing_twice_and_reaches_newcomers(
     assert api(reviewer).get(f"/api/v1/tightenings/{tightening_id}/").json()["statuses_created"] == 3
 
 
+def test_a_retired_requirement_is_not_fanned_out_again(api, reviewer, crm_world):
+    tightening = Tightening.objects.create(requirement=crm_world["rule"], scope={"system": "crm"}, due_on=TODAY)
+    SecurityRequirement.objects.filter(pk=crm_world["rule"].pk).update(is_active=False)
+    response = api(reviewer).post(f"/api/v1/tightenings/{tightening.pk}/fan-out/")
+    assert response.status_code == 409
+    assert response.json()["code"] == "requirement_inactive"
+    assert not VendorRequirement.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
