@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -203,6 +204,10 @@ class VendorRiskAdmin(ServiceAdmin):
         start_offboarding,
     ]
 
+    def history_view(self, request, object_id, extra_context=None):
+        # The proxy keeps no history of its own: the vendor's is the one (tier and status changes included).
+        return redirect("admin:vendors_vendor_history", object_id)
+
     @admin.display(description=_("history"))
     def history_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("admin:vendors_vendor_history", args=[obj.pk]), _("History"))
@@ -318,6 +323,10 @@ class TighteningAdmin(ServiceAdmin):
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # A tightening is append-only and keeps no simple-history rows: the admin's own log is its history.
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
 
     def create(self, request, obj, form):
         data = form.cleaned_data

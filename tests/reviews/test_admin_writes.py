@@ -170,4 +170,5 @@ def test_every_risk_and_reviews_admin_page_renders(client, reviewer, review_fact
     assert changelist.status_code == 200
     obj = changelist.context["cl"].result_list[0]
     assert client.get(reverse(f"admin:{model}_change", args=[obj.pk])).status_code == 200
+    assert client.get(reverse(f"admin:{model}_history", args=[obj.pk]), follow=True).status_code == 200
     assert not list(get_messages(changelist.wsgi_request))

@@ -48,6 +48,9 @@ class ReviewViewSet(InputSerializerMixin, ServiceViewSet, mixins.CreateModelMixi
     select_related = ("vendor", "incident", "requested_by", "decided_by")
     input_serializer_classes = {"create": ReviewOpenSerializer}
 
+    def create(self, request, *args, **kwargs):
+        return self.create_from_input(request)
+
     def create_object(self, validated_data):
         return services.review_open(requested_by=self.request.user, **validated_data)
 
@@ -111,6 +114,9 @@ class FindingViewSet(InputSerializerMixin, ServiceViewSet, mixins.CreateModelMix
     select_related = ("review__vendor", "owner")
     input_serializer_classes = {"create": FindingRaiseSerializer}
 
+    def create(self, request, *args, **kwargs):
+        return self.create_from_input(request)
+
     def create_object(self, validated_data):
         return services.finding_raise(actor=self.request.user, **validated_data)
 
@@ -141,6 +147,9 @@ class RiskExceptionViewSet(InputSerializerMixin, ServiceViewSet, mixins.CreateMo
     filterset_class = RiskExceptionFilterSet
     select_related = ("vendor_requirement__vendor", "vendor_requirement__requirement", "approved_by")
     input_serializer_classes = {"create": ExceptionGrantSerializer}
+
+    def create(self, request, *args, **kwargs):
+        return self.create_from_input(request)
 
     def create_object(self, validated_data):
         return services.exception_grant(actor=self.request.user, **validated_data)

@@ -69,6 +69,9 @@ class VendorRequirementViewSet(InputSerializerMixin, ServiceViewSet, mixins.Upda
         "partial_update": VendorRequirementRecordSerializer,
     }
 
+    def update(self, request, *args, **kwargs):
+        return self.update_from_input(request, partial=kwargs.get("partial", False))
+
     def update_object(self, instance, validated_data):
         return services.vendor_requirement_record(
             vendor_requirement=instance,
@@ -90,6 +93,9 @@ class TighteningViewSet(InputSerializerMixin, ServiceViewSet, mixins.CreateModel
     def get_queryset(self):
         # Explicit order: an aggregate drops the model's default ordering, and pages need a stable one.
         return super().get_queryset().annotate(statuses_so_far=Count("statuses")).order_by("-created_at", "-id")
+
+    def create(self, request, *args, **kwargs):
+        return self.create_from_input(request)
 
     def create_object(self, validated_data):
         return services.baseline_tighten(
