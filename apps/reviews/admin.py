@@ -27,7 +27,6 @@ from .services import (
 )
 from .workflow import TRANSITIONS
 
-__all__ = ["REFUSALS", "refusal_text", "run_each"]  # other apps' admins use these
 FINDING_EDITABLE = ("title", "description", "severity", "owner", "due_on")
 
 
