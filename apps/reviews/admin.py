@@ -1,26 +1,33 @@
-"""Admin of reviews: every workflow move is an action that calls its service; a refusal shows its reason."""
+"""Admin of reviews: every workflow move is an action that calls its service; a refusal shows its reason.
+
+Every write goes through apps.reviews services (ServiceAdmin, ServiceInline): the admin only validates the form.
+"""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import AuditedAdmin
-from apps.core.exceptions import TransitionRefused
+from apps.core.admin import REFUSALS, ServiceAdmin, ServiceInline, refusal_text
 
+from .choices import FindingStatus
 from .models import Finding, OffboardingChecklist, Review, ReviewTransition, RiskException
-from .services import SERVICES_BY_ACTION, exception_grant, offboarding_step_mark, review_open, vendor_terminate
+from .services import (
+    DECIDED_STATES,
+    SERVICES_BY_ACTION,
+    exception_grant,
+    finding_raise,
+    finding_set_status,
+    finding_update,
+    offboarding_reason_update,
+    offboarding_step_mark,
+    review_open,
+    review_update,
+    vendor_terminate,
+)
 from .workflow import TRANSITIONS
 
-REFUSALS = (TransitionRefused, PermissionDenied, ValidationError)
-
-
-def refusal_text(error):
-    if isinstance(error, ValidationError) and hasattr(error, "message_dict"):
-        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
+FINDING_EDITABLE = ("title", "description", "severity", "owner", "due_on")
 
 
 def run_each(modeladmin, request, objects, call, done):
@@ -72,16 +79,36 @@ class ReviewTransitionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class FindingInline(admin.TabularInline):
+def _changed(form, names):
+    return {name: form.cleaned_data[name] for name in names if name in form.changed_data}
+
+
+class FindingInline(ServiceInline, admin.TabularInline):
+    """New rows are raised with finding_raise, changed ones go through finding_update; the status moves by the
+    findings page's actions, and the code is the register's own."""
+
     model = Finding
     fields = ["code", "title", "severity", "status", "owner", "due_on"]
-    readonly_fields = ["code"]
+    readonly_fields = ["code", "status"]
     autocomplete_fields = ["owner"]
     extra = 0
     show_change_link = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("owner")
+
+    def write(self, request, parent, form):
+        data = form.cleaned_data
+        if form.instance._state.adding:
+            return finding_raise(
+                review=parent,
+                title=data["title"],
+                severity=data["severity"],
+                owner=data.get("owner"),
+                due_on=data.get("due_on"),
+                actor=request.user,
+            )
+        return finding_update(finding=form.instance, actor=request.user, **_changed(form, FINDING_EDITABLE))
 
 
 class RiskExceptionInline(admin.TabularInline):
@@ -113,7 +140,7 @@ class ReviewForm(forms.ModelForm):
 
 
 @admin.register(Review)
-class ReviewAdmin(AuditedAdmin):
+class ReviewAdmin(ServiceAdmin):
     form = ReviewForm
     list_display = ["__str__", "vendor", "kind", "state", "tier", "baseline", "requested_by", "decided_by", "due_on"]
     list_filter = ["state", "kind", "tier"]
@@ -126,28 +153,67 @@ class ReviewAdmin(AuditedAdmin):
     actions = [_transition_action(action) for action in TRANSITIONS]
 
     def get_readonly_fields(self, request, obj=None):
-        # Vendor and kind are fixed once the review exists; the tier and baseline are pinned by the services.
-        return [*self.readonly_fields, "vendor", "kind"] if obj else self.readonly_fields
+        # Vendor and kind are fixed once the review exists; the tier and baseline are pinned by the services;
+        # the conditions of a decided review are part of its decision.
+        if obj is None:
+            return self.readonly_fields
+        fixed = ["vendor", "kind", *(["conditions"] if obj.state in DECIDED_STATES else [])]
+        return [*self.readonly_fields, *fixed]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        opened = review_open(vendor=obj.vendor, kind=obj.kind, requested_by=request.user, incident=obj.incident)
-        for field in ("summary", "conditions", "due_on"):
-            setattr(opened, field, getattr(obj, field) or getattr(opened, field))
-        opened.save(update_fields=["summary", "conditions", "due_on", "updated_at"])
-        obj.pk = opened.pk
-        obj.refresh_from_db()
+    def create(self, request, obj, form):
+        data = form.cleaned_data
+        opened = review_open(vendor=data["vendor"], kind=data["kind"], requested_by=request.user)
+        given = {name: data[name] for name in ("summary", "conditions", "due_on") if data.get(name)}
+        return review_update(review=opened, actor=request.user, **given) if given else opened
+
+    def update(self, request, obj, form):
+        return review_update(review=obj, actor=request.user, **_changed(form, ("summary", "conditions", "due_on")))
+
+
+def _finding_status_action(status, label):
+    def run(modeladmin, request, queryset):
+        run_each(
+            modeladmin,
+            request,
+            queryset,
+            lambda finding: finding_set_status(finding=finding, status=status, actor=request.user),
+            label,
+        )
+
+    run.__name__ = f"finding_{status}"
+    run.short_description = label
+    return run
 
 
 @admin.register(Finding)
-class FindingAdmin(AuditedAdmin):
+class FindingAdmin(ServiceAdmin):
+    """Raised with finding_raise, edited with finding_update; the status moves by the actions (finding_set_status)."""
+
     list_display = ["title", "review", "severity", "status", "owner", "due_on"]
     list_filter = ["severity", "status", "code"]
     list_select_related = ["review__vendor", "owner"]
     search_fields = ["title", "code", "review__vendor__display_name"]
     autocomplete_fields = ["review", "owner"]
+    fields = ["review", "code", "title", "description", "severity", "status", "owner", "due_on"]
+    actions = [_finding_status_action(status, _("Mark %s") % label.lower()) for status, label in FindingStatus.choices]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["review", "code", "status"] if obj else ["code", "status"]
+
+    def create(self, request, obj, form):
+        data = form.cleaned_data
+        return finding_raise(
+            review=data["review"],
+            title=data["title"],
+            severity=data["severity"],
+            description=data.get("description", ""),
+            owner=data.get("owner"),
+            due_on=data.get("due_on"),
+            actor=request.user,
+        )
+
+    def update(self, request, obj, form):
+        return finding_update(finding=obj, actor=request.user, **_changed(form, FINDING_EDITABLE))
 
 
 class RiskExceptionForm(forms.ModelForm):
@@ -157,7 +223,9 @@ class RiskExceptionForm(forms.ModelForm):
 
 
 @admin.register(RiskException)
-class RiskExceptionAdmin(AuditedAdmin):
+class RiskExceptionAdmin(ServiceAdmin):
+    """Granted through exception_grant, which checks who grants it and until when; a granted one is a record."""
+
     form = RiskExceptionForm
     list_display = ["vendor_requirement", "review", "approved_by", "expires_on"]
     list_select_related = [
@@ -173,36 +241,18 @@ class RiskExceptionAdmin(AuditedAdmin):
         # A granted exception is a record; change its scope by granting a new one.
         return ["review", "vendor_requirement", "justification", "expires_on", "approved_by"] if obj else []
 
-    def get_form(self, request, obj=None, **kwargs):
-        # The grant runs in clean() so that the service's refusals show as form errors; the admin wraps the
-        # whole request in one transaction, so a later failure leaves nothing behind.
-        form_class = super().get_form(request, obj, **kwargs)
-        if obj is not None:
-            return form_class
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
 
-        class GrantForm(form_class):
-            def clean(self):
-                cleaned = super().clean()
-                if self.errors:
-                    return cleaned
-                try:
-                    self.instance = exception_grant(
-                        review=cleaned["review"],
-                        vendor_requirement=cleaned["vendor_requirement"],
-                        justification=cleaned["justification"],
-                        expires_on=cleaned["expires_on"],
-                        actor=request.user,
-                    )
-                except PermissionDenied as error:
-                    raise ValidationError(str(error)) from error
-                return cleaned
-
-        return GrantForm
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        # A new exception was written by exception_grant during validation, in this request's transaction.
+    def create(self, request, obj, form):
+        data = form.cleaned_data
+        return exception_grant(
+            review=data["review"],
+            vendor_requirement=data["vendor_requirement"],
+            justification=data["justification"],
+            expires_on=data["expires_on"],
+            actor=request.user,
+        )
 
 
 def _checklist_step(step, label):
@@ -232,40 +282,25 @@ def terminate(modeladmin, request, queryset):
 
 
 class OffboardingChecklistForm(forms.ModelForm):
-    """Attaching the deletion certificate is a checklist step: the service checks its kind and vendor."""
+    """The certificate picker offers this vendor's deletion certificates; the service checks kind and vendor."""
 
     class Meta:
         model = OffboardingChecklist
         fields = ["reason", "deletion_certificate"]
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.actor = actor
         if self.instance.pk:
             self.fields["deletion_certificate"].queryset = self.instance.vendor.documents.filter(
                 kind="deletion_certificate"
             )
 
-    def clean_deletion_certificate(self):
-        certificate = self.cleaned_data["deletion_certificate"]
-        if certificate is not None and certificate.pk != self.instance.deletion_certificate_id:
-            try:
-                offboarding_step_mark(
-                    vendor=self.instance.vendor,
-                    step="deletion_certificate",
-                    actor=self.actor,
-                    deletion_certificate=certificate,
-                )
-            except REFUSALS as error:
-                raise ValidationError(refusal_text(error)) from error
-        return certificate
-
 
 @admin.register(OffboardingChecklist)
-class OffboardingChecklistAdmin(AuditedAdmin):
-    form = OffboardingChecklistForm
+class OffboardingChecklistAdmin(ServiceAdmin):
     """Opened by the "start offboarding" action on vendor tiers and statuses; each step is an action here."""
 
+    form = OffboardingChecklistForm
     list_display = [
         "vendor",
         "removed_from_production_at",
@@ -285,14 +320,17 @@ class OffboardingChecklistAdmin(AuditedAdmin):
         terminate,
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def get_form(self, request, obj=None, **kwargs):
-        form_class = super().get_form(request, obj, **kwargs)
-
-        class ActorForm(form_class):
-            def __init__(self, *args, **inner):
-                super().__init__(*args, actor=request.user, **inner)
-
-        return ActorForm
+    def update(self, request, obj, form):
+        data = form.cleaned_data
+        if "deletion_certificate" in form.changed_data:
+            if data["deletion_certificate"] is None:
+                raise ValidationError({"deletion_certificate": "An attached deletion certificate stays on record."})
+            offboarding_step_mark(
+                vendor=obj.vendor,
+                step="deletion_certificate",
+                deletion_certificate=data["deletion_certificate"],
+                actor=request.user,
+            )
+        if "reason" in form.changed_data:
+            offboarding_reason_update(checklist=obj, reason=data["reason"], actor=request.user)
+        return OffboardingChecklist.objects.get(pk=obj.pk)

@@ -64,6 +64,38 @@ def review_open(*, vendor, kind, requested_by, incident=None) -> Review:
     )
 
 
+_UNCHANGED = object()
+DECIDED_STATES = frozenset(t.target for t in TRANSITIONS.values() if t.decision)
+
+
+@transaction.atomic
+def review_update(*, review, actor, summary=_UNCHANGED, due_on=_UNCHANGED, conditions=_UNCHANGED) -> Review:
+    """Edit a review's summary, due date and, until it is decided, its conditions. The state, vendor, kind and
+    pinned tier move only through the workflow. Raises PermissionDenied (neither requester nor security
+    reviewer), ValidationError (due_on), TransitionRefused review_decided (conditions of a decided review)."""
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if not (is_security_reviewer(actor) or (actor is not None and actor.pk == locked.requested_by_id)):
+        raise PermissionDenied("Only the requester or a security reviewer may edit this review.")
+    fields = []
+    if summary is not _UNCHANGED and summary != locked.summary:
+        locked.summary, fields = summary or "", [*fields, "summary"]
+    if due_on is not _UNCHANGED and due_on != locked.due_on:
+        if due_on is not None and due_on < timezone.localdate():
+            raise ValidationError({"due_on": "The due date cannot be in the past."})
+        locked.due_on, fields = due_on, [*fields, "due_on"]
+    if conditions is not _UNCHANGED and (conditions or "") != locked.conditions:
+        if locked.state in DECIDED_STATES:
+            raise TransitionRefused(
+                "The conditions of a decided review are the decision's record; they no longer change.",
+                code="review_decided",
+            )
+        locked.conditions, fields = conditions or "", [*fields, "conditions"]
+    if fields:
+        locked._history_user = actor
+        locked.save(update_fields=[*fields, "updated_at"])
+    return locked
+
+
 def _move(*, review, action, actor, note="", before=None) -> Review:
     """Lock the review, check the move and the actor, run `before(locked)`, write the transition, send the signal."""
     locked = Review.objects.select_for_update().select_related("vendor").get(pk=review.pk)
@@ -217,6 +249,42 @@ def finding_raise(*, review, title, severity, actor=None, code="", description="
 
 
 @transaction.atomic
+def finding_update(
+    *,
+    finding,
+    actor,
+    title=_UNCHANGED,
+    description=_UNCHANGED,
+    severity=_UNCHANGED,
+    owner=_UNCHANGED,
+    due_on=_UNCHANGED,
+) -> Finding:
+    """Edit what a finding says and who owns it by when. Its review, code and status are not edited here (the
+    status moves through finding_set_status). Raises PermissionDenied, ValidationError (title, severity, due_on)."""
+    require_security_reviewer(actor, "change a finding")
+    locked = Finding.objects.select_for_update().get(pk=finding.pk)
+    if title is not _UNCHANGED:
+        if not (title or "").strip():
+            raise ValidationError({"title": "A finding needs a title."})
+        locked.title = title.strip()
+    if severity is not _UNCHANGED:
+        if severity not in FindingSeverity.values:
+            raise ValidationError({"severity": f"Severity must be one of {', '.join(FindingSeverity.values)}."})
+        locked.severity = severity
+    if due_on is not _UNCHANGED:
+        if due_on is not None and due_on != locked.due_on and due_on < timezone.localdate():
+            raise ValidationError({"due_on": "The due date cannot be in the past."})
+        locked.due_on = due_on
+    if description is not _UNCHANGED:
+        locked.description = description or ""
+    if owner is not _UNCHANGED:
+        locked.owner = owner
+    locked._history_user = actor
+    locked.save()
+    return locked
+
+
+@transaction.atomic
 def finding_set_status(*, finding, status, actor) -> Finding:
     """Move a finding (open, in progress, resolved, risk accepted). Raises PermissionDenied, ValidationError."""
     require_security_reviewer(actor, "change a finding")
@@ -297,6 +365,17 @@ def offboarding_start(*, vendor, actor, reason="") -> OffboardingChecklist:
         vendor_status_change(vendor=vendor, to_status=VendorStatus.OFFBOARDING, actor=actor)
     checklist, created = OffboardingChecklist.objects.get_or_create(vendor=vendor, defaults={"reason": reason})
     return checklist
+
+
+@transaction.atomic
+def offboarding_reason_update(*, checklist, reason, actor) -> OffboardingChecklist:
+    """Reword why a vendor is being offboarded. Raises PermissionDenied."""
+    require_security_reviewer(actor, "change an offboarding checklist")
+    locked = OffboardingChecklist.objects.select_for_update().get(pk=checklist.pk)
+    locked.reason = reason or ""
+    locked._history_user = actor
+    locked.save(update_fields=["reason", "updated_at"])
+    return locked
 
 
 OFFBOARDING_STEP_FIELDS = {

@@ -1,18 +1,19 @@
 """Reads of the risk app: tier inputs, baselines, applicable requirements and their effective status."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from apps.accounts.roles import SECURITY_REVIEWER
 from apps.datamap.choices import Mechanism, Sharing
-from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
+from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory, System
 from apps.datamap.selectors import active_flow_q
 from apps.reviews.models import RiskException
-from apps.vendors.choices import Criticality, VendorStatus
+from apps.vendors.choices import Criticality, Tier, VendorCategory, VendorStatus
 from apps.vendors.models import Vendor, VendorService
 
 from .choices import RequirementStatus
-from .models import Baseline, SecurityRequirement, VendorRequirement
+from .models import Baseline, SecurityRequirement, Tightening, VendorRequirement
 from .tiering import TierInputs
 
 _CRITICALITY_ORDER = [Criticality.LOW, Criticality.MEDIUM, Criticality.HIGH, Criticality.CRITICAL]
@@ -137,22 +138,52 @@ def unmet_requirement_codes(*, vendor, baseline, today=None) -> list[str]:
     return sorted(SecurityRequirement.objects.filter(pk__in=missing).values_list("code", flat=True))
 
 
-SCOPE_KEYS = ("category", "mechanism", "data_categories")
+SCOPE_KEYS = ("category", "mechanism", "data_categories", "system")
+# A preview lists at most this many vendors (and always says how many are in scope).
+PREVIEW_LIMIT = 200
+
+
+def tightening_scope_clean(scope) -> dict:
+    """A scope with its empty keys dropped and every value checked; raises ValidationError naming `scope`.
+
+    Reads only (the catalogue and our systems), so a preview can call it without writing anything.
+    """
+    scope = {key: value for key, value in (scope or {}).items() if value not in (None, "", [])}
+    unknown = set(scope) - set(SCOPE_KEYS)
+    if unknown:
+        raise ValidationError({"scope": f"Unknown scope keys: {', '.join(sorted(unknown))}."})
+    if "category" in scope and scope["category"] not in VendorCategory.values:
+        raise ValidationError({"scope": f"Unknown vendor category {scope['category']!r}."})
+    if "mechanism" in scope and scope["mechanism"] not in Mechanism.values:
+        raise ValidationError({"scope": f"Unknown mechanism {scope['mechanism']!r}."})
+    # The system is kept by slug, as the API names it: a scope stays readable in exports and fixtures.
+    if "system" in scope and not System.objects.filter(slug=scope["system"]).exists():
+        raise ValidationError({"scope": f"Unknown system {scope['system']!r}."})
+    if "data_categories" in scope:
+        codes = sorted(set(scope["data_categories"]))
+        known = set(DataCategory.objects.filter(code__in=codes).values_list("code", flat=True))
+        if set(codes) - known:
+            raise ValidationError({"scope": f"Unknown data categories: {', '.join(sorted(set(codes) - known))}."})
+        scope["data_categories"] = codes
+    return scope
 
 
 def tightening_scope_vendors(*, scope, tier=None, today=None):
     """Vendors (not terminated) matching a peer scope; the keys combine with AND.
 
-    `category`: the vendor's category; `mechanism` and `data_categories` (codes, a code covers its subtree)
-    must hold on the same active flow, where the categories are shared. `tier` narrows to one tier.
+    `category`: the vendor's category; `system` (slug), `mechanism` and `data_categories` (codes, a code covers
+    its subtree) must hold on the same active flow, where the categories are shared: "server-API access to
+    the CRM receiving contact data" is one flow. `tier` narrows to one tier.
     """
     vendors = Vendor.objects.exclude(status=VendorStatus.TERMINATED)
     if tier is not None:
         vendors = vendors.filter(tier=tier)
     if scope.get("category"):
         vendors = vendors.filter(category=scope["category"])
-    if scope.get("mechanism") or scope.get("data_categories"):
+    if scope.get("mechanism") or scope.get("data_categories") or scope.get("system"):
         flows = DataFlow.objects.filter(active_flow_q(today=today), vendor=OuterRef("pk"))
+        if scope.get("system"):
+            flows = flows.filter(system__slug=scope["system"])
         if scope.get("mechanism"):
             flows = flows.filter(mechanism=scope["mechanism"])
         if scope.get("data_categories"):
@@ -166,3 +197,23 @@ def tightening_scope_vendors(*, scope, tier=None, today=None):
             flows = flows.filter(Exists(carried))
         vendors = vendors.filter(Exists(flows))
     return vendors
+
+
+def tightening_preview(*, scope, tier=None, limit=PREVIEW_LIMIT) -> dict:
+    """What a tightening would reach, without writing: {vendors_in_scope, vendors: first `limit` by slug}.
+
+    Raises ValidationError (scope, tier) exactly as baseline_tighten would.
+    """
+    scope = tightening_scope_clean(scope)
+    if tier is None and not scope:
+        raise ValidationError({"scope": "Name a tier, a scope of peers, or both."})
+    if tier is not None and tier not in Tier.values:
+        raise ValidationError({"tier": f"Tier must be one of {Tier.values}."})
+    vendors = tightening_scope_vendors(scope=scope, tier=tier).order_by("slug")
+    return {"vendors_in_scope": vendors.count(), "vendors": list(vendors[:limit])}
+
+
+def tightenings_with_progress():
+    """Tightenings with what the list shows, joined once."""
+    return Tightening.objects.select_related("requirement", "baseline", "incident", "created_by")
+

@@ -10,20 +10,19 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from apps.accounts.roles import require_security_reviewer
-from apps.datamap.choices import Mechanism
-from apps.datamap.models import DataCategory
+from apps.core.exceptions import TransitionRefused
 from apps.reviews.models import RiskException
-from apps.vendors.choices import Tier, VendorCategory, VendorStatus
+from apps.vendors.choices import DocumentKind, Tier, VendorStatus
 from apps.vendors.models import Vendor
 
 from .choices import RequirementStatus, TierChangeCause
 from .models import Baseline, SecurityRequirement, TierChange, Tightening, VendorRequirement
 from .selectors import (
-    SCOPE_KEYS,
     baseline_current,
     requirement_effective_status,
     tier_inputs_for_vendor,
     tier_inputs_for_vendors,
+    tightening_scope_clean,
     tightening_scope_vendors,
     unexpired_exception_q,
 )
@@ -222,10 +221,15 @@ def _scoped_tightenings_reaching(vendor):
 def vendor_requirement_record(
     *, vendor_requirement, status, actor, evidence=None, note="", verified_on=None
 ) -> VendorRequirement:
-    """Record where a vendor stands on a requirement. Raises PermissionDenied, ValidationError (status, evidence)."""
+    """Record where a vendor stands on a requirement. Raises PermissionDenied, ValidationError (status, evidence).
+
+    "Met" needs evidence, a document of the same vendor that has not expired: a claim without proof is not met.
+    """
     require_security_reviewer(actor, "record a requirement status")
     if status not in RequirementStatus.values or status == RequirementStatus.EXCEPTION:
         raise ValidationError({"status": "Use one of met, not_met, in_progress; exceptions are granted on a review."})
+    if status == RequirementStatus.MET and evidence is None:
+        raise ValidationError({"evidence": "Met needs evidence: choose one of the vendor's documents."})
     if evidence is not None and evidence.vendor_id != vendor_requirement.vendor_id:
         raise ValidationError({"evidence": "The evidence belongs to another vendor."})
     if evidence is not None and evidence.expires_on and evidence.expires_on < timezone.localdate():
@@ -266,22 +270,146 @@ def requirement_statuses_sweep(*, today=None) -> int:
     return len(lapsed)
 
 
-def _clean_scope(scope):
-    scope = {key: value for key, value in (scope or {}).items() if value not in (None, "", [])}
-    unknown = set(scope) - set(SCOPE_KEYS)
+def _requirement_fields(*, title, description, evidence_kinds, control_mappings):
+    """The checked, normalised editable fields of a requirement; raises ValidationError naming each bad one."""
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = "A requirement needs a title."
+    evidence_kinds = list(evidence_kinds or [])
+    unknown = sorted(set(evidence_kinds) - set(DocumentKind.values))
     if unknown:
-        raise ValidationError({"scope": f"Unknown scope keys: {', '.join(sorted(unknown))}."})
-    if "category" in scope and scope["category"] not in VendorCategory.values:
-        raise ValidationError({"scope": f"Unknown vendor category {scope['category']!r}."})
-    if "mechanism" in scope and scope["mechanism"] not in Mechanism.values:
-        raise ValidationError({"scope": f"Unknown mechanism {scope['mechanism']!r}."})
-    if "data_categories" in scope:
-        codes = sorted(set(scope["data_categories"]))
-        known = set(DataCategory.objects.filter(code__in=codes).values_list("code", flat=True))
-        if set(codes) - known:
-            raise ValidationError({"scope": f"Unknown data categories: {', '.join(sorted(set(codes) - known))}."})
-        scope["data_categories"] = codes
-    return scope
+        errors["evidence_kinds"] = f"Unknown document kinds: {', '.join(map(str, unknown))}."
+    control_mappings = list(control_mappings or [])
+    if not all(isinstance(m, str) and m.strip() for m in control_mappings):
+        errors["control_mappings"] = 'Each mapped control is a non-empty text, e.g. "ISO27001:A.5.19".'
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": title.strip(),
+        "description": description or "",
+        "evidence_kinds": evidence_kinds,
+        "control_mappings": [m.strip() for m in control_mappings],
+    }
+
+
+@transaction.atomic
+def requirement_create(
+    *, code, title, actor, description="", evidence_kinds=(), control_mappings=(), is_active=True
+) -> SecurityRequirement:
+    """Add a requirement to the catalogue. Raises PermissionDenied, ValidationError (code, title, evidence_kinds,
+    control_mappings). It applies to vendors once a baseline or a tightening names it."""
+    require_security_reviewer(actor, "add a security requirement")
+    code = (code or "").strip()
+    if not code:
+        raise ValidationError({"code": "A requirement needs a code."})
+    if SecurityRequirement.objects.filter(code=code).exists():
+        raise ValidationError({"code": f"A requirement with code {code!r} already exists."})
+    fields = _requirement_fields(
+        title=title, description=description, evidence_kinds=evidence_kinds, control_mappings=control_mappings
+    )
+    requirement = SecurityRequirement(code=code, is_active=is_active, **fields)
+    requirement.full_clean()
+    requirement._history_user = actor
+    requirement.save()
+    return requirement
+
+
+_UNCHANGED = object()
+
+
+@transaction.atomic
+def requirement_update(
+    *,
+    requirement,
+    actor,
+    title=_UNCHANGED,
+    description=_UNCHANGED,
+    evidence_kinds=_UNCHANGED,
+    control_mappings=_UNCHANGED,
+    is_active=_UNCHANGED,
+) -> SecurityRequirement:
+    """Change a requirement's text, evidence kinds, mappings or whether it is active; the code never changes
+    (baselines, fixtures and exports name it). Raises PermissionDenied, ValidationError as requirement_create."""
+    require_security_reviewer(actor, "change a security requirement")
+    locked = SecurityRequirement.objects.select_for_update().get(pk=requirement.pk)
+
+    def given(value, current):
+        return current if value is _UNCHANGED else value
+
+    fields = _requirement_fields(
+        title=given(title, locked.title),
+        description=given(description, locked.description),
+        evidence_kinds=given(evidence_kinds, locked.evidence_kinds),
+        control_mappings=given(control_mappings, locked.control_mappings),
+    )
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.is_active = given(is_active, locked.is_active)
+    locked._history_user = actor
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def baseline_publish(*, tier, name, review_cadence_months, requirements, actor, description="") -> Baseline:
+    """Publish the next version of a tier's baseline with exactly `requirements`; it becomes the current one and
+    the previous version stays readable. Vendors get the new statuses when their reviews open (as for a tier
+    change). Raises PermissionDenied, ValidationError (tier, name, review_cadence_months, requirements)."""
+    require_security_reviewer(actor, "publish a baseline")
+    errors = {}
+    if tier not in Tier.values:
+        errors["tier"] = f"Tier must be one of {Tier.values}."
+    if not (name or "").strip():
+        errors["name"] = "A baseline needs a name."
+    if not review_cadence_months or review_cadence_months < 1:
+        errors["review_cadence_months"] = "The review cadence is at least one month."
+    requirements = list(requirements or [])
+    inactive = sorted(r.code for r in requirements if not r.is_active)
+    if inactive:
+        errors["requirements"] = f"Inactive requirements cannot be required: {', '.join(inactive)}."
+    if errors:
+        raise ValidationError(errors)
+    current = Baseline.objects.select_for_update().filter(tier=tier, is_current=True).first()
+    newest = Baseline.objects.filter(tier=tier).order_by("-version").values_list("version", flat=True).first()
+    if current is not None:
+        Baseline.objects.filter(pk=current.pk).update(is_current=False)
+    published = Baseline(
+        tier=tier,
+        version=(newest or 0) + 1,
+        name=name.strip(),
+        description=description or "",
+        review_cadence_months=review_cadence_months,
+        is_current=True,
+        published_at=timezone.now(),
+    )
+    published._history_user = actor
+    published.save()
+    published.requirements.set(requirements)
+    return published
+
+
+@transaction.atomic
+def baseline_update(
+    *, baseline, actor, name=_UNCHANGED, description=_UNCHANGED, review_cadence_months=_UNCHANGED
+) -> Baseline:
+    """Rename, re-describe or re-pace a baseline. What it requires, its tier and version are the published
+    record: change them by publishing a new version. Raises PermissionDenied, ValidationError (name,
+    review_cadence_months)."""
+    require_security_reviewer(actor, "change a baseline")
+    locked = Baseline.objects.select_for_update().get(pk=baseline.pk)
+    if name is not _UNCHANGED:
+        if not (name or "").strip():
+            raise ValidationError({"name": "A baseline needs a name."})
+        locked.name = name.strip()
+    if description is not _UNCHANGED:
+        locked.description = description or ""
+    if review_cadence_months is not _UNCHANGED:
+        if not review_cadence_months or review_cadence_months < 1:
+            raise ValidationError({"review_cadence_months": "The review cadence is at least one month."})
+        locked.review_cadence_months = review_cadence_months
+    locked._history_user = actor
+    locked.save(update_fields=["name", "description", "review_cadence_months", "updated_at"])
+    return locked
 
 
 @transaction.atomic
@@ -297,7 +425,7 @@ def baseline_tighten(*, requirement, actor, tier=None, scope=None, reason="", du
         requirement = SecurityRequirement.objects.filter(code=requirement, is_active=True).first()
     if requirement is None or not requirement.is_active:
         raise ValidationError({"requirement": "An active requirement is needed."})
-    scope = _clean_scope(scope)
+    scope = tightening_scope_clean(scope)
     if tier is None and not scope:
         raise ValidationError({"scope": "Name a tier, a scope of peers, or both."})
     if tier is not None and tier not in Tier.values:
@@ -344,6 +472,24 @@ def _baseline_publish_with(*, tier, requirement, reason):
     )
     published.requirements.set([*current.requirements.all(), requirement])
     return published
+
+
+@transaction.atomic
+def tightening_fan_out_request(*, tightening, actor) -> Tightening:
+    """Run a tightening's fan-out again (after commit, as a Celery task): vendors that entered its scope since get
+    the requirement; the others already have it, so nothing is created twice. Raises PermissionDenied, and
+    TransitionRefused requirement_inactive once its requirement was retired (it no longer applies to anyone)."""
+    require_security_reviewer(actor, "fan out a tightening")
+    if not SecurityRequirement.objects.filter(pk=tightening.requirement_id, is_active=True).exists():
+        raise TransitionRefused(
+            "Its requirement is no longer active: a retired requirement is not fanned out.",
+            code="requirement_inactive",
+        )
+    from .tasks import tightening_fan_out as task
+
+    pk = tightening.pk
+    transaction.on_commit(lambda: task.delay(pk))
+    return tightening
 
 
 def tightening_fan_out(*, tightening_id) -> dict:

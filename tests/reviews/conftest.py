@@ -1,10 +1,13 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from apps.reviews.services import review_open, review_start, review_submit
 from apps.risk.models import VendorRequirement
 from apps.risk.services import vendor_requirement_record
 from tests.factories.risk import BaselineFactory, SecurityRequirementFactory
-from tests.factories.vendors import VendorFactory
+from tests.factories.vendors import DocumentFactory, VendorFactory
 
 
 @pytest.fixture
@@ -38,7 +41,9 @@ def meet_all(reviewer):
     """Mark every requirement status of a vendor as met, as a reviewer would after checking the evidence."""
 
     def meet(vendor):
+        today = timezone.localdate()
+        report = DocumentFactory(vendor=vendor, issued_on=today, expires_on=today + datetime.timedelta(days=365))
         for status in VendorRequirement.objects.filter(vendor=vendor):
-            vendor_requirement_record(vendor_requirement=status, status="met", actor=reviewer)
+            vendor_requirement_record(vendor_requirement=status, status="met", evidence=report, actor=reviewer)
 
     return meet

@@ -7,6 +7,7 @@ from django.urls import reverse
 from apps.reviews.models import OffboardingChecklist, Review
 from apps.risk.models import TierChange, VendorRequirement
 from apps.risk.services import vendor_tier_recompute
+from tests.admin_forms import admin_post
 from tests.factories.reviews import ReviewFactory
 from tests.factories.vendors import VendorFactory
 
@@ -79,10 +80,11 @@ def test_a_tier_override_without_a_reason_is_a_form_error(client, reviewer):
     vendor_tier_recompute(vendor=vendor)
     client.force_login(reviewer)
     url = reverse("admin:risk_vendorrisk_change", args=[vendor.pk])
-    response = client.post(url, {"tier_override": "1", "tier_override_reason": ""})
+    response = admin_post(client, url, {"tier_override": "1", "tier_override_reason": ""})
     assert response.status_code == 200
     assert "override needs a reason" in response.content.decode()
-    client.post(url, {"tier_override": "1", "tier_override_reason": "Holds payment data"})
+    assert not TierChange.objects.filter(vendor=vendor, cause="override").exists()
+    admin_post(client, url, {"tier_override": "1", "tier_override_reason": "Holds payment data"})
     assert TierChange.objects.filter(vendor=vendor, cause="override", to_tier=1, changed_by=reviewer).exists()
 
 

@@ -44,7 +44,10 @@ def test_approval_with_every_requirement_met_activates_the_vendor(
 
 def test_approval_refused_with_a_requirement_missing(review_factory, reviewer, onboarding_vendor):
     review = review_factory("in_review")
-    vendor_requirement_record(vendor_requirement=_status(onboarding_vendor, "signed-dpa"), status="met", actor=reviewer)
+    dpa = DocumentFactory(vendor=onboarding_vendor, kind="dpa", expires_on=None)
+    vendor_requirement_record(
+        vendor_requirement=_status(onboarding_vendor, "signed-dpa"), status="met", evidence=dpa, actor=reviewer
+    )
     with pytest.raises(TransitionRefused) as refused:
         review_approve(review=review, actor=reviewer)
     assert refused.value.code == "requirements_not_met"
