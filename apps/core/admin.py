@@ -101,6 +101,10 @@ class ServiceAdmin(AuditedAdmin):
     def has_add_permission(self, request):
         return self._overrides("create") and super().has_add_permission(request)
 
+    def has_change_permission(self, request, obj=None):
+        # Without an update service the change page is read-only (the view permission still shows it).
+        return self._overrides("update") and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         return self._overrides("remove") and super().has_delete_permission(request, obj)
 
