@@ -36,7 +36,7 @@ def _writes(obj, request, *, inline=False):
     return (
         obj.has_add_permission(request, *add_args)
         or obj.has_change_permission(request, None)
-        or obj.has_delete_permission(request, None)
+        or (getattr(obj, "can_delete", True) and obj.has_delete_permission(request, None))
     )
 
 
