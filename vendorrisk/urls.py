@@ -22,3 +22,4 @@ urlpatterns = [
 ]
 
 handler403 = "apps.accounts.views.permission_denied"
+handler404 = "apps.core.views.page_not_found"

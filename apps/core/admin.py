@@ -5,7 +5,7 @@ does the write (the same service the API and the commands call), and a refusal f
 as an error on the form, with nothing written. `ServiceInline` does the same for inline rows.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
@@ -44,6 +44,12 @@ class AuditedAdmin(SimpleHistoryAdmin):
     simple-history's "revert" form saves an old version over the current one; with
     SIMPLE_HISTORY_REVERT_DISABLED it only hides the button, so a POST is refused here as well.
     """
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Models without simple-history (logs, tokens, endpoints) keep Django's own change log page.
+        if not hasattr(self.model, "history"):
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
@@ -100,6 +106,10 @@ class ServiceAdmin(AuditedAdmin):
 
     def has_add_permission(self, request):
         return self._overrides("create") and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        # Without an update service the change page is read-only (the view permission still shows it).
+        return self._overrides("update") and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return self._overrides("remove") and super().has_delete_permission(request, obj)

@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found as django_page_not_found
 from kombu import Connection
 
 
@@ -38,3 +39,11 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def page_not_found(request, exception=None):
+    """404 for a URL that matches no route: JSON under /api/ (what API clients and the schema expect), Django's
+    plain page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return django_page_not_found(request, exception)

@@ -2,11 +2,14 @@
 
 from django.contrib import admin
 
+from apps.core.admin import ServiceAdmin
+
 from .models import IntakeRequest
 
 
 @admin.register(IntakeRequest)
-class IntakeRequestAdmin(admin.ModelAdmin):
+class IntakeRequestAdmin(ServiceAdmin):
+    # No create/update/remove: a ServiceAdmin without them is read-only (view permission only).
     list_display = ("__str__", "requester", "status", "tier", "vendor", "review", "submitted_at", "updated_at")
     list_filter = ("status", "tier", "mechanism", "vendor_category", "no_data")
     list_select_related = ("requester", "vendor", "review__vendor", "existing_vendor")
@@ -44,12 +47,6 @@ class IntakeRequestAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Read-mostly: the request is the buyer's statement; reviewers act on the vendor and review it created.
         return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="systems")
     def systems_list(self, obj):

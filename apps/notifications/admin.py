@@ -4,7 +4,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from . import services, signing
+from apps.core.admin import ServiceAdmin
+
+from . import services
 from .models import EmailNotification, NotificationEvent, WebhookDelivery, WebhookEndpoint
 
 SECRET_ONCE = "Signing secret for “{name}”: {secret} — copy it now; it will not be shown again."  # noqa: S105 - a template
@@ -24,7 +26,7 @@ class ReadOnlyLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(ServiceAdmin):
     list_display = ["name", "url", "is_active", "secret_hint", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "url"]
@@ -37,12 +39,25 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     def secret_hint(self, obj):
         return obj.secret_hint
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.secret = signing.secret_generate()
-        super().save_model(request, obj, form, change)
-        if not change:
-            messages.warning(request, SECRET_ONCE.format(name=obj.name, secret=obj.secret))
+    def create(self, request, obj, form):
+        data = form.cleaned_data
+        endpoint, secret = services.webhook_endpoint_create(
+            name=data["name"], url=data["url"], event_kinds=data.get("event_kinds") or [], is_active=data["is_active"]
+        )
+        messages.warning(request, SECRET_ONCE.format(name=endpoint.name, secret=secret))
+        return endpoint
+
+    def update(self, request, obj, form):
+        data = form.cleaned_data
+        return services.webhook_endpoint_update(
+            endpoint=obj,
+            name=data["name"],
+            url=data["url"],
+            event_kinds=data.get("event_kinds") or [],
+            is_active=data["is_active"],
+        )
+
+    # No remove(): an endpoint is deactivated, not deleted, so that its delivery log stays.
 
     @admin.action(description="Rotate the signing secret (one endpoint at a time)")
     def rotate_secret(self, request, queryset):

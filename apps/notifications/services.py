@@ -66,6 +66,24 @@ def webhook_endpoint_create(
 
 
 @transaction.atomic
+def webhook_endpoint_update(
+    *, endpoint: WebhookEndpoint, name: str, url: str, event_kinds: list[str], is_active: bool
+) -> WebhookEndpoint:
+    """Change an endpoint's name, address, events or activity; its secret stays (rotate it on its own).
+
+    Raises ValidationError as webhook_endpoint_create does.
+    """
+    url_check(url)
+    _event_kinds_check(event_kinds or [])
+    if WebhookEndpoint.objects.filter(name=name).exclude(pk=endpoint.pk).exists():
+        raise ValidationError({"name": "An endpoint with this name exists."})
+    endpoint.name, endpoint.url, endpoint.event_kinds, endpoint.is_active = name, url, list(event_kinds), is_active
+    endpoint.full_clean()
+    endpoint.save()
+    return endpoint
+
+
+@transaction.atomic
 def webhook_endpoint_secret_rotate(*, endpoint: WebhookEndpoint) -> str:
     """Replace the endpoint's secret and return the new one (shown once). Deliveries from now on use it."""
     endpoint.secret = signing.secret_generate()

@@ -123,6 +123,9 @@ class RiskExceptionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("vendor_requirement__requirement", "approved_by")
 

@@ -216,4 +216,3 @@ def tightening_preview(*, scope, tier=None, limit=PREVIEW_LIMIT) -> dict:
 def tightenings_with_progress():
     """Tightenings with what the list shows, joined once."""
     return Tightening.objects.select_related("requirement", "baseline", "incident", "created_by")
-

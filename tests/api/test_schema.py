@@ -53,11 +53,32 @@ def _openapi(db):
     return SchemaGenerator().get_schema(request=None, public=True)
 
 
-def test_reports_document_json_as_an_object_and_the_other_formats_as_text(db):
+def test_every_operation_documents_its_error_answers(db):
     schema = _openapi(db)
-    for path in ("/api/v1/vendors/{slug}/report/", "/api/v1/incidents/{id}/report/"):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert "429" in codes, (method, path)
+            if path != "/api/v1/auth/token/":
+                assert {"401", "403"} <= codes, (method, path)
+            if "{" in path:
+                assert "404" in codes, (method, path)
+            if method in ("post", "put", "patch", "delete") and path != "/api/v1/auth/token/":
+                assert {"400", "409"} <= codes, (method, path)
+            assert not operation["operationId"].startswith("v1_"), operation["operationId"]
+
+
+def test_reports_document_json_by_the_report_schema_and_the_other_formats_as_text(db):
+    schema = _openapi(db)
+    components = schema["components"]["schemas"]
+    for path, component in (
+        ("/api/v1/vendors/{slug}/report/", "ReportDataflowReport"),
+        ("/api/v1/incidents/{id}/report/", "ReportIncidentReport"),
+    ):
         content = schema["paths"][path]["get"]["responses"]["200"]["content"]
-        assert content["application/json"]["schema"]["type"] == "object"
+        assert content["application/json"]["schema"] == {"$ref": f"#/components/schemas/{component}"}
+        # apps/reports/schema.json, translated: the same required keys.
+        assert "schema_version" in components[component]["required"]
         for media_type in ("text/markdown", "text/html", "text/csv"):
             assert content[media_type]["schema"]["type"] == "string"
 

@@ -21,9 +21,14 @@ from tests.factories.accounts import UserFactory
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "4"))
 ROLES = ("security-reviewer", "procurement", "dashboard")
-# Server errors, and bodies or content types that contradict the schema. Error statuses (400/401/403/404/409)
-# are DRF's standard answers and are not listed per operation, so status-code conformance is not checked.
-CHECKS = [checks.not_a_server_error, checks.response_schema_conformance, checks.content_type_conformance]
+# Server errors, answers whose status the schema does not list for the operation (apps/api/schema.py documents
+# every error answer), and bodies or content types that contradict the schema.
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.response_schema_conformance,
+    checks.content_type_conformance,
+]
 
 
 def _first_line(error):

@@ -18,7 +18,7 @@ from apps.incidents.selectors import scope_versions
 from apps.register.incidents import incident_create, incident_update
 from apps.reports.builders import build_incident_report
 from apps.reports.notices import render_notice
-from apps.reports.openapi import NOTICE_SCHEMA, REPORT_SCHEMA
+from apps.reports.openapi import INCIDENT_REPORT_SCHEMA, NOTICE_SCHEMA
 from apps.reports.responses import notice_language, notice_response, report_format, report_response
 
 from .serializers import (
@@ -259,7 +259,7 @@ class IncidentViewSet(ServiceViewSet, mixins.CreateModelMixin, mixins.UpdateMode
             return Response(ScopeVersionSerializer(latest).data, status=status.HTTP_201_CREATED)
         return Response(ScopeVersionSerializer(scope_versions(incident=incident), many=True).data)
 
-    @extend_schema(**REPORT_SCHEMA)
+    @extend_schema(**INCIDENT_REPORT_SCHEMA)
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreFormatParameterNegotiation)
     def report(self, request, pk=None):
         """The incident report: exposure, delays against the contract and GDPR, conflicting claims, actions."""

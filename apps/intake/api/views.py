@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from apps.accounts.roles import DASHBOARD, SECURITY_REVIEWER, has_role
 from apps.api.fields import RefusalSerializer
-from apps.api.viewsets import RegisterViewSetMixin
+from apps.api.viewsets import RegisterViewSetMixin, ServiceWriteMixin
 from apps.core.exceptions import TransitionRefused
 from apps.intake.filters import IntakeRequestFilterSet
 from apps.intake.forms import IntakeForm
@@ -25,7 +25,9 @@ def _form_data(form):
     return {name: form[name].value() for name in ANSWER_FIELDS}
 
 
-class IntakeRequestViewSet(RegisterViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class IntakeRequestViewSet(
+    RegisterViewSetMixin, ServiceWriteMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """A buyer sees only their own requests (anyone else's is 404). Workflow fields are set by the services."""
 
     queryset = IntakeRequest.objects.all()
@@ -61,16 +63,24 @@ class IntakeRequestViewSet(RegisterViewSetMixin, mixins.CreateModelMixin, viewse
             )
         return intake_draft_save(requester=request.user, form=form)
 
+    # The answers are validated by IntakeForm, the same form as the intake page, not by a serializer: the hooks
+    # take the request's answers rather than validated_data.
+    def create_object(self, validated_data):
+        return self._save_draft(self.request)
+
+    def update_object(self, instance, validated_data):
+        return self._save_draft(self.request, instance=instance, partial=True)
+
     @extend_schema(request=IntakeAnswersSerializer, responses={201: IntakeRequestSerializer})
     def create(self, request):
         """Save a new draft request; every answer is optional until submit."""
-        intake = self._save_draft(request)
+        intake = self.create_object(None)
         return Response(self.get_serializer(intake).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=IntakeAnswersSerializer, responses={200: IntakeRequestSerializer, 409: RefusalSerializer})
     def partial_update(self, request, pk=None):
         """Change some answers of one of your drafts (409 once it is submitted)."""
-        intake = self._save_draft(request, instance=self.get_object(), partial=True)
+        intake = self.update_object(self.get_object(), None)
         return Response(self.get_serializer(intake).data)
 
     @extend_schema(request=None, responses={200: IntakeRequestSerializer, 409: RefusalSerializer})

@@ -16,7 +16,7 @@ from apps.api.roles import sees_only_procurement_view
 from apps.api.viewsets import ServiceViewSet
 from apps.register.handlers import EventHandler
 from apps.reports.builders import build_dataflow_report
-from apps.reports.openapi import REPORT_SCHEMA
+from apps.reports.openapi import DATAFLOW_REPORT_SCHEMA
 from apps.reports.responses import report_format, report_response
 from apps.vendors import services
 from apps.vendors.filters import ContractFilterSet, DocumentFilterSet, MinimalVendorFilterSet, VendorFilterSet
@@ -77,7 +77,7 @@ class VendorViewSet(ServiceViewSet, mixins.CreateModelMixin, mixins.UpdateModelM
     def update_object(self, instance, validated_data):
         return services.vendor_update(vendor=instance, actor=self.request.user, **validated_data)
 
-    @extend_schema(**REPORT_SCHEMA)
+    @extend_schema(**DATAFLOW_REPORT_SCHEMA)
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreFormatParameterNegotiation)
     def report(self, request, slug=None):
         """The vendor's data-flow report, the same as `manage.py dataflow_report <slug>`."""
