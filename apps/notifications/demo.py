@@ -1,13 +1,15 @@
 """Demo step: one webhook endpoint, inactive, so the admin shows how endpoints and their log look without sending
-anything. Activate it (and rotate its secret to see one) after starting a receiver on 127.0.0.1:8001."""
+anything. Point it at a receiver of your own (a public https URL, or an internal one listed in
+WEBHOOK_ALLOWED_HOSTS), activate it and rotate its secret to see one: loopback addresses are refused."""
 
 from .models import WebhookEndpoint
 from .services import webhook_endpoint_create
 
 DEMO_ENDPOINT = "local-dashboard"
+DEMO_URL = "https://dashboard.example.com/hooks"
 
 
 def setup():
     if WebhookEndpoint.objects.filter(name=DEMO_ENDPOINT).exists():
         return
-    webhook_endpoint_create(name=DEMO_ENDPOINT, url="http://127.0.0.1:8001/hooks", is_active=False)
+    webhook_endpoint_create(name=DEMO_ENDPOINT, url=DEMO_URL, is_active=False)

@@ -14,7 +14,8 @@ from .choices import DeliveryStatus, EventKind
 class WebhookEndpoint(TimeStampedModel):
     """A URL that receives signed JSON for events (dashboards, chat bridges, SIEM).
 
-    The secret is stored as generated: HMAC signing needs the key itself, so a hash would not do. It is shown
+    The secret is stored as generated, in the Standard Webhooks `whsec_` form: HMAC signing needs the key itself,
+    so a hash would not do. It is shown
     once when created or rotated (apps.notifications.services) and never rendered again; the admin shows a hint.
     """
 
@@ -39,6 +40,7 @@ class WebhookEndpoint(TimeStampedModel):
         return f"…{self.secret[-4:]}" if self.secret else ""
 
     def clean(self):
+        # No query, but a DNS lookup: the admin form refuses a host that resolves to a private address.
         from .services import url_check
 
         if self.url:

@@ -9,9 +9,6 @@ import datetime
 import json
 import smtplib
 import time
-import urllib.error
-import urllib.request
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,12 +17,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from . import signing
+from . import egress, signing
 from .choices import DeliveryStatus, EventKind
 from .models import EmailNotification, NotificationEvent, WebhookDelivery, WebhookEndpoint
 from .selectors import endpoints_for_kind, event_recipients
 
-ALLOWED_SCHEMES = ("http", "https")
 DONE = (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED)
 
 
@@ -34,10 +30,12 @@ class TransientDeliveryError(Exception):
 
 
 def url_check(url):
-    """Raises ValidationError naming `url` unless it is http(s) with a host."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ALLOWED_SCHEMES or not parts.hostname:
-        raise ValidationError({"url": "Only http:// and https:// URLs with a host can receive webhooks."})
+    """Raises ValidationError naming `url` unless it is http(s) with a host that is, and resolves to, public
+    addresses only (apps.notifications.egress: no loopback, private, link-local or metadata address)."""
+    try:
+        egress.url_is_allowed(url)
+    except (ValueError, egress.AddressNotAllowed) as exc:
+        raise ValidationError({"url": str(exc)}) from exc
 
 
 def _event_kinds_check(event_kinds):
@@ -175,38 +173,20 @@ def webhook_body(event: NotificationEvent) -> bytes:
     return json.dumps(document, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":")).encode()
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A webhook that redirects is misconfigured; following it could send signed data somewhere unintended."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
-def _post(*, url, body, headers):
-    """POST and return (status code or None, error text). Never raises for HTTP or network failures."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - scheme checked
-    try:
-        with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code} {exc.reason}"[:500]
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return None, f"{type(exc).__name__}: {reason}"[:500]
-
-
-def _is_transient(status_code):
-    return status_code is None or status_code >= 500 or status_code in (408, 429)
+def _is_transient(status_code, error):
+    """Worth retrying: network errors (but not a refused address: DNS pointing inward is not a blip), 5xx, 408, 429."""
+    if status_code is None:
+        return error not in (egress.ADDRESS_NOT_ALLOWED, egress.INVALID_URL)
+    return status_code >= 500 or status_code in (408, 429)
 
 
 def webhook_deliver(*, delivery_id: int, final_attempt: bool = True) -> WebhookDelivery:
     """POST the event to the endpoint unless this delivery is done. Every attempt is logged on the delivery row.
 
     Raises TransientDeliveryError after logging when the attempt failed in a retryable way and this is not the
-    final attempt. A non-http(s) URL, a disabled endpoint, a redirect or another 4xx fails at once, without retry.
+    final attempt. A non-http(s) URL, a disabled endpoint, a host that now resolves to an address not allowed
+    (DNS changed since the endpoint was saved), a redirect or another 4xx fails at once, without retry. The log
+    keeps a category of error (egress.post), never the socket's own text.
     """
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().select_related("event", "endpoint").get(pk=delivery_id)
@@ -215,26 +195,26 @@ def webhook_deliver(*, delivery_id: int, final_attempt: bool = True) -> WebhookD
         endpoint, event = delivery.endpoint, delivery.event
         delivery.attempts += 1
         delivery.last_attempt_at = timezone.now()
-        if not endpoint.is_active or urlsplit(endpoint.url).scheme.lower() not in ALLOWED_SCHEMES:
+        if not endpoint.is_active or not endpoint.url.lower().startswith(("http://", "https://")):
             status_code, error, elapsed_ms = None, "Endpoint disabled or its URL is not http(s); not sent.", 0
             delivery.status = DeliveryStatus.FAILED
         else:
             body = webhook_body(event)
             headers = {
                 "Content-Type": "application/json",
-                "User-Agent": "vendorrisk-webhooks/1",
-                signing.SIGNATURE_HEADER: signing.signature_for(secret=endpoint.secret, body=body),
-                signing.EVENT_ID_HEADER: str(event.uuid),
+                "User-Agent": "vendorrisk-webhooks/2",
+                **signing.signed_headers(secret=endpoint.secret, message_id=str(event.uuid), body=body),
                 signing.EVENT_KIND_HEADER: event.kind,
                 signing.DELIVERY_ID_HEADER: str(delivery.pk),
-                signing.TIMESTAMP_HEADER: str(int(time.time())),
             }
             started = time.monotonic()
-            status_code, error = _post(url=endpoint.url, body=body, headers=headers)
+            status_code, error = egress.post(
+                url=endpoint.url, body=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
+            )
             elapsed_ms = int((time.monotonic() - started) * 1000)
             if status_code is not None and 200 <= status_code < 300:
                 delivery.status, delivery.delivered_at = DeliveryStatus.SUCCEEDED, timezone.now()
-            elif _is_transient(status_code) and not final_attempt:
+            elif _is_transient(status_code, error) and not final_attempt:
                 delivery.status = DeliveryStatus.RETRYING
             else:
                 delivery.status = DeliveryStatus.FAILED

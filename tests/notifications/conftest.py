@@ -1,7 +1,49 @@
+import socket
+
 import pytest
 from django.core.mail.backends.locmem import EmailBackend
 
 from tests.notifications.receiver import WebhookReceiver
+
+# example.com's own public address: a name the tests map to it is "a public receiver" without real DNS.
+PUBLIC_ADDRESS = "93.184.215.14"
+
+
+class FakeDNS:
+    """socket.getaddrinfo with a table of names (tests change it to mimic DNS changing); literal addresses and
+    unknown names go to the real resolver. `lookups` counts the lookups of each name in the table."""
+
+    def __init__(self, real):
+        self.real, self.table, self.lookups = real, {}, {}
+
+    def __call__(self, host, port, *args, **kwargs):
+        name = host.lower().rstrip(".") if isinstance(host, str) else host
+        if name not in self.table:
+            return self.real(host, port, *args, **kwargs)
+        self.lookups[name] = self.lookups.get(name, 0) + 1
+        answer = self.table[name]
+        addresses = answer() if callable(answer) else answer
+        if not addresses:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses
+        ]
+
+
+@pytest.fixture(autouse=True)
+def fake_dns(monkeypatch):
+    """Every notifications test resolves *.example.com to a public address, whatever this machine's DNS says."""
+    dns = FakeDNS(socket.getaddrinfo)
+    for name in ("example.com", "dash.example.com", "siem.example.com", "dashboard.example.com", "hooks.example.com"):
+        dns.table[name] = [PUBLIC_ADDRESS]
+    monkeypatch.setattr(socket, "getaddrinfo", dns)
+    return dns
+
+
+@pytest.fixture
+def no_loopback(settings):
+    """The production rule: the test settings' loopback allowance off."""
+    settings.WEBHOOK_ALLOW_LOOPBACK = False
 
 
 @pytest.fixture

@@ -1,10 +1,14 @@
-"""Signed webhooks: the receiver can verify the signature; retries back off on 5xx and network errors; one delivery
-per (event, endpoint) however often the task runs; only http(s), no redirects."""
+"""Signed webhooks: the receiver verifies them with the standardwebhooks package and refuses tampered or replayed
+ones; retries back off on 5xx and network errors; one delivery per (event, endpoint) however often the task runs;
+only http(s), no redirects."""
 
 import json
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from apps.notifications import signing
 from apps.notifications.choices import DeliveryStatus, EventKind
@@ -30,26 +34,56 @@ def endpoint_and_secret(db, webhook_receiver):
     return webhook_endpoint_create(name="dashboard", url=webhook_receiver.url)
 
 
-def test_the_receiver_verifies_the_signature_with_the_endpoint_secret(
+def test_the_receiver_verifies_the_signature_with_the_standardwebhooks_package(
     endpoint_and_secret, webhook_receiver, django_capture_on_commit_callbacks
 ):
     _, secret = endpoint_and_secret
+    assert secret.startswith("whsec_")
     with django_capture_on_commit_callbacks(execute=True):
         event = emit_incident()
 
     (request,) = webhook_receiver.requests
-    header = request.headers[signing.SIGNATURE_HEADER]
-    assert header.startswith("sha256=")
-    assert signing.signature_is_valid(secret=secret, body=request.body, header=header)
-    assert not signing.signature_is_valid(secret="another-secret", body=request.body, header=header)
-    assert not signing.signature_is_valid(secret=secret, body=request.body + b" ", header=header)
-    assert request.headers[signing.EVENT_ID_HEADER] == str(event.uuid)
-    assert request.headers[signing.TIMESTAMP_HEADER].isdigit()
-    body = json.loads(request.body)
+    body = Webhook(secret).verify(request.body, request.headers)  # raises unless the signature holds
+    assert request.headers["webhook-id"] == str(event.uuid)
+    assert request.headers["webhook-signature"].startswith("v1,")
+    assert abs(int(request.headers["webhook-timestamp"]) - time.time()) < 60
+    assert request.headers["X-Vendorrisk-Event-Kind"] == "incident.recorded"
+    assert "X-Vendorrisk-Signature" not in request.headers, "the old unsigned-timestamp scheme is gone"
     assert body["id"] == str(event.uuid)
     assert body["kind"] == "incident.recorded"
     assert body["subject"] == {"type": "incident", "id": "7"}
     assert body["data"]["severity"] == "high"
+    assert json.loads(request.body) == body
+
+
+def refused(secret, body, headers):
+    with pytest.raises(WebhookVerificationError) as error:
+        Webhook(secret).verify(body, headers)
+    return str(error.value)
+
+
+def test_a_tampered_body_a_moved_timestamp_a_replay_or_another_secret_is_refused(
+    endpoint_and_secret, webhook_receiver, django_capture_on_commit_callbacks
+):
+    _, secret = endpoint_and_secret
+    with django_capture_on_commit_callbacks(execute=True):
+        emit_incident()
+    (request,) = webhook_receiver.requests
+    headers = request.headers
+
+    tampered = request.body.replace(b'"high"', b'"low"')
+    assert tampered != request.body
+    assert refused(secret, tampered, headers) == "No matching signature found"
+    # The timestamp is signed: moving it, even by a few seconds, breaks the signature.
+    moved = {**headers, "webhook-timestamp": str(int(headers["webhook-timestamp"]) - 5)}
+    assert refused(secret, request.body, moved) == "No matching signature found"
+    assert refused(signing.secret_generate(), request.body, headers) == "No matching signature found"
+
+    # A capture replayed 10 minutes later: properly signed at the time, now too old.
+    old = signing.signed_headers(
+        secret=secret, message_id=headers["webhook-id"], body=request.body, at=time.time() - 600
+    )
+    assert refused(secret, request.body, old) == "Message timestamp too old"
 
 
 def test_retries_on_500_then_succeeds_with_the_attempts_logged(
@@ -93,7 +127,7 @@ def test_gives_up_after_the_last_retry_and_logs_the_network_error(
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts == 3
     assert delivery.last_status_code is None
-    assert "refused" in delivery.last_error.lower()
+    assert delivery.last_error == "connection refused", "a category, not the socket's text"
 
 
 def test_a_4xx_fails_at_once_without_retrying(
@@ -157,13 +191,12 @@ def test_a_rotated_secret_signs_the_next_deliveries(
 ):
     endpoint, old_secret = endpoint_and_secret
     new_secret = webhook_endpoint_secret_rotate(endpoint=endpoint)
-    assert new_secret != old_secret and len(new_secret) >= 40
+    assert new_secret != old_secret and new_secret.startswith("whsec_") and len(new_secret) >= 40
     with django_capture_on_commit_callbacks(execute=True):
         emit_incident()
     (request,) = webhook_receiver.requests
-    header = request.headers[signing.SIGNATURE_HEADER]
-    assert signing.signature_is_valid(secret=new_secret, body=request.body, header=header)
-    assert not signing.signature_is_valid(secret=old_secret, body=request.body, header=header)
+    Webhook(new_secret).verify(request.body, request.headers)
+    assert refused(old_secret, request.body, request.headers) == "No matching signature found"
 
 
 def test_without_a_broker_a_receiver_that_is_down_does_not_fail_the_change_that_caused_the_event(
@@ -185,3 +218,29 @@ def test_the_demo_endpoint_exists_once_and_sends_nothing(db):
     endpoint = WebhookEndpoint.objects.get()
     assert (endpoint.name, endpoint.is_active) == ("local-dashboard", False)
     assert not endpoint.wants(EventKind.INCIDENT_RECORDED)
+
+
+def test_secrets_made_before_standard_webhooks_are_migrated_keeping_the_same_key(db):
+    import base64
+    import hashlib
+    import hmac
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("apps.notifications.migrations.0002_webhook_secrets_whsec_form")
+    old_secret = "Zk3q-old_token_urlsafe_secret-made-by-version-1"
+    endpoint, _ = webhook_endpoint_create(name="legacy", url="https://dash.example.com/h")
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret=old_secret)
+
+    migration.to_whsec(apps, None)
+    migration.to_whsec(apps, None)  # running twice converts once
+    endpoint.refresh_from_db()
+    assert endpoint.secret == "whsec_" + base64.b64encode(old_secret.encode()).decode()
+    headers = signing.signed_headers(secret=endpoint.secret, message_id="msg_1", body=b"{}", at=1_700_000_000)
+    expected = hmac.new(old_secret.encode(), b"msg_1.1700000000.{}", hashlib.sha256).digest()
+    assert headers["webhook-signature"] == "v1," + base64.b64encode(expected).decode()
+
+    migration.from_whsec(apps, None)
+    endpoint.refresh_from_db()
+    assert endpoint.secret == old_secret

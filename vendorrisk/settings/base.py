@@ -259,6 +259,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Outgoing webhooks: a slow receiver must not hold a worker (retries come back later, with backoff).
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Webhooks reach public addresses only (apps/notifications/egress.py). Host names or CIDRs listed here open private
+# networks for internal receivers (never loopback, link-local/metadata, unspecified or multicast).
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+# Lets webhooks reach loopback, for receivers the test suite runs on 127.0.0.1. Off unless set; production refuses it.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,8 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment to a random value of at least 50 characters.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment (comma-separated host names).")
+if WEBHOOK_ALLOW_LOOPBACK:  # noqa: F405 - from base
+    raise ImproperlyConfigured("WEBHOOK_ALLOW_LOOPBACK is for tests only: webhooks must not reach this machine.")
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
