@@ -228,7 +228,7 @@ def test_secrets_made_before_standard_webhooks_are_migrated_keeping_the_same_key
 
     from django.apps import apps
 
-    migration = importlib.import_module("apps.notifications.migrations.0002_webhook_secrets_whsec_form")
+    migration = importlib.import_module("apps.notifications.migrations.0003_webhook_secrets_whsec_form")
     old_secret = "Zk3q-old_token_urlsafe_secret-made-by-version-1"
     endpoint, _ = webhook_endpoint_create(name="legacy", url="https://dash.example.com/h")
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret=old_secret)

@@ -30,6 +30,6 @@ def from_whsec(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0001_initial")]
+    dependencies = [("notifications", "0002_drop_unused_report_ready_kind")]
 
     operations = [migrations.RunPython(to_whsec, from_whsec)]
