@@ -17,7 +17,7 @@ class IntakeRequestAdmin(ServiceAdmin):
     date_hierarchy = "created_at"
     ordering = ("-updated_at",)
     fieldsets = (
-        ("Workflow", {"fields": ("requester", "status", "submitted_at", "reviewers_notified_at", "created_at")}),
+        ("Workflow", {"fields": ("requester", "status", "submitted_at", "created_at")}),
         ("Result", {"fields": ("vendor", "service", "review", "tier")}),
         (
             "Vendor",

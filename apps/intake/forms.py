@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from apps.datamap.models import DataCategory, System
-from apps.vendors.choices import Criticality
+from apps.vendors.choices import Criticality, VendorStatus
 from apps.vendors.models import Vendor
 
 from .choices import VendorChoice
@@ -62,6 +62,16 @@ REQUIRED = _("This field is required to submit the request.")
 
 def new_vendor_slug(name: str) -> str:
     return slugify(name)[:80]
+
+
+def closed_vendor_message(vendor) -> str:
+    """Why no new work can be requested from this vendor, or "" when it can (the form and the submit both ask)."""
+    if vendor.status not in (VendorStatus.OFFBOARDING, VendorStatus.TERMINATED):
+        return ""
+    return _("%(name)s is %(status)s: no new service or data can be requested from it.") % {
+        "name": vendor.display_name,
+        "status": vendor.get_status_display().lower(),
+    }
 
 
 class IntakeForm(forms.ModelForm):
@@ -202,19 +212,26 @@ class IntakeForm(forms.ModelForm):
             raise forms.ValidationError(_("The contract cannot start more than two years from now."))
         return starts_on
 
-    def _vendor_by_name(self, field_name):
+    def _vendor_by_name(self, field_name, *, refuse_closed=False):
         name = self.cleaned_data.get(field_name, "").strip()
         if not name:
             return None
-        vendor = vendor_choices().filter(display_name__iexact=name).first()
+        vendors = Vendor.objects.all() if refuse_closed else vendor_choices()
+        vendor = vendors.filter(display_name__iexact=name).first()
         if vendor is None:
             self.add_error(field_name, _("No vendor called “%(name)s” is in the register.") % {"name": name})
+        elif refuse_closed and closed_vendor_message(vendor):
+            self.add_error(field_name, closed_vendor_message(vendor))
         return vendor
 
     def clean(self):
         cleaned = super().clean()
         choice = cleaned.get("vendor_choice")
-        self.existing_vendor = self._vendor_by_name("existing_vendor_name") if choice == VendorChoice.EXISTING else None
+        self.existing_vendor = (
+            self._vendor_by_name("existing_vendor_name", refuse_closed=True)
+            if choice == VendorChoice.EXISTING
+            else None
+        )
         self.replaces_vendor = self._vendor_by_name("replaces_vendor_name")
         if choice == VendorChoice.NEW and cleaned.get("vendor_name"):
             self._check_new_vendor_name(cleaned["vendor_name"])

@@ -118,7 +118,6 @@ class IntakeRequest(TimeStampedModel):
     tier = models.PositiveSmallIntegerField(
         _("tier at submit"), choices=Tier.choices, null=True, blank=True, editable=False
     )
-    reviewers_notified_at = models.DateTimeField(_("reviewers notified at"), null=True, blank=True, editable=False)
     # The blank form carries a random token: a second POST of the same new form (a double click, a resent
     # request) finds the request the first one created instead of creating another.
     form_token = models.UUIDField(_("form token"), null=True, blank=True, editable=False)

@@ -1,9 +1,13 @@
 """Writes on intake requests: save a draft, submit. The submit turns the answers into the register's data map."""
 
+import datetime
 import uuid
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -11,15 +15,18 @@ from django.utils.translation import gettext as _
 from apps.core.exceptions import TransitionRefused
 from apps.datamap.choices import Sharing
 from apps.datamap.models import DataFlow, DataFlowCategory
+from apps.datamap.selectors import active_flow_q
 from apps.register.handlers import EventHandler
 from apps.reviews.choices import ReviewKind
+from apps.reviews.models import Review
 from apps.reviews.services import review_open
+from apps.reviews.workflow import OPEN_STATES
 from apps.risk.services import vendor_requirements_ensure
 from apps.vendors.choices import VendorStatus
 from apps.vendors.models import Vendor, VendorService
 
 from .choices import IntakeStatus, VendorChoice
-from .forms import IntakeForm, new_vendor_slug
+from .forms import IntakeForm, closed_vendor_message, new_vendor_slug
 from .models import IntakeRequest
 from .signals import intake_submitted
 
@@ -30,9 +37,12 @@ def intake_draft_save(*, requester, form: IntakeForm, form_token: uuid.UUID | No
 
     `form_token` marks a new request with the token of the blank form it came from. Raises TransitionRefused
     when the request was submitted meanwhile (code "not_draft") or when another POST of the same blank form
-    already saved it (code "duplicate_form"), and PermissionDenied when it belongs to someone else.
+    already saved it (code "duplicate_form") or when the buyer already has INTAKE_MAX_OPEN_PER_BUYER open requests
+    (code "too_many_open_requests"), and PermissionDenied when it belongs to someone else.
     """
     intake = form.instance
+    if not intake.pk:
+        _check_open_limit(requester)
     if intake.pk:
         locked = IntakeRequest.objects.select_for_update().only("status", "requester").get(pk=intake.pk)
         if locked.requester_id != requester.pk:
@@ -58,15 +68,23 @@ def intake_submit(*, intake_request: IntakeRequest, actor) -> IntakeRequest:
     send `intake_submitted`; email the security reviewers once the transaction commits.
 
     The request row is locked, so two submits of one request run one after the other and the second finds
-    it submitted. Raises TransitionRefused(code="already_submitted") for a request that is not a draft,
-    PermissionDenied when the actor is not its requester, and ValidationError (keyed by form field) when
-    an answer needed to submit is missing or the new vendor's name clashes with a vendor in the register.
+    it submitted. The answers are checked again against the register as it is now, whatever door the draft came
+    through. A flow the vendor already has (same system and mechanism, planned or running, carrying every chosen
+    category) is not added again, and an undecided intake review of the vendor is reused: the same request
+    submitted again adds nothing.
+
+    Raises TransitionRefused(code="already_submitted") for a request that is not a draft,
+    TransitionRefused(code="too_many_submits") past INTAKE_MAX_SUBMITS_PER_DAY in 24 hours, PermissionDenied
+    when the actor is not its requester, and ValidationError (keyed by form field) when an answer needed to
+    submit is missing, the vendor is offboarding or terminated, a chosen system or category was removed from
+    the register, or the new vendor's name clashes with a vendor in the register.
     """
     intake = IntakeRequest.objects.select_for_update().get(pk=intake_request.pk)
     if intake.requester_id != actor.pk:
         raise PermissionDenied
     if intake.status != IntakeStatus.DRAFT:
         raise TransitionRefused(_("This request has already been submitted."), code="already_submitted")
+    _check_submit_limit(actor)
     systems = list(intake.systems.order_by("slug"))
     categories = list(intake.categories.all())
     _check_submittable(intake, systems, categories)
@@ -74,6 +92,8 @@ def intake_submit(*, intake_request: IntakeRequest, actor) -> IntakeRequest:
     vendor = _vendor_for(intake)
     service = _service_for(intake, vendor)
     for index, system in enumerate(systems):
+        if _flow_exists(vendor=vendor, system=system, mechanism=intake.mechanism, categories=categories):
+            continue
         flow = DataFlow.objects.create(
             code=_flow_code(system, vendor, service),
             system=system,
@@ -93,7 +113,7 @@ def intake_submit(*, intake_request: IntakeRequest, actor) -> IntakeRequest:
     EventHandler(actor).data_map_changed(vendor_ids=[vendor.pk])
     vendor.refresh_from_db(fields=["tier", "computed_tier"])
     vendor_requirements_ensure(vendor=vendor)
-    review = review_open(vendor=vendor, kind=ReviewKind.INTAKE, requested_by=actor)
+    review = _open_intake_review(vendor) or review_open(vendor=vendor, kind=ReviewKind.INTAKE, requested_by=actor)
 
     intake.status = IntakeStatus.SUBMITTED
     intake.submitted_at = timezone.now()
@@ -102,11 +122,8 @@ def intake_submit(*, intake_request: IntakeRequest, actor) -> IntakeRequest:
     intake.review = review
     intake.tier = vendor.tier
     intake.save()
+    # The notifications app emails the reviewers on commit, logged per recipient and resent if lost.
     intake_submitted.send(sender=IntakeRequest, intake_request=intake)
-
-    from .tasks import intake_notify_reviewers
-
-    transaction.on_commit(lambda: intake_notify_reviewers.delay(intake.pk))
     return intake
 
 
@@ -125,13 +142,88 @@ def _check_submittable(intake, systems, categories):
         errors["no_data"] = _("Choose data categories or “none of our data”, not both.")
     if not intake.no_data and not categories:
         errors["categories"] = _("Choose at least one kind of data it will receive, or tick “none of our data”.")
+    errors.update(_removed_since_saved(intake, systems, categories))
     if errors:
         raise ValidationError(errors)
 
 
+def _removed_since_saved(intake, systems, categories):
+    """Systems or categories the buyer chose that were deleted since: the cascade drops them from the request
+    silently, so compare with what the request's last history record holds."""
+    record = intake.history.order_by("-history_date", "-history_id").first()
+    if record is None:
+        return {}
+    errors = {}
+    chosen_systems = set(record.historicalintakerequest_systems_set.values_list("system_id", flat=True))
+    if chosen_systems - {system.pk for system in systems}:
+        errors["systems"] = _("A system you chose is no longer in the register. Choose the systems again.")
+    chosen_categories = set(record.historicalintakerequest_categories_set.values_list("datacategory_id", flat=True))
+    if chosen_categories - {category.pk for category in categories}:
+        errors["categories"] = _("A data category you chose is no longer in the catalogue. Choose the data again.")
+    return errors
+
+
+def _lock_buyer(user):
+    # One buyer's writes run one after the other, so two requests at once cannot both slip under a limit.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+
+
+def _check_open_limit(requester):
+    _lock_buyer(requester)
+    limit = settings.INTAKE_MAX_OPEN_PER_BUYER
+    open_requests = IntakeRequest.objects.filter(requester=requester).filter(
+        Q(status=IntakeStatus.DRAFT) | Q(status=IntakeStatus.SUBMITTED, review__state__in=OPEN_STATES)
+    )
+    if open_requests.count() >= limit:
+        raise TransitionRefused(
+            _(
+                "You can have at most %(limit)s open requests (drafts, or submitted and not yet decided). "
+                "Finish or wait for one before starting another."
+            )
+            % {"limit": limit},
+            code="too_many_open_requests",
+        )
+
+
+def _check_submit_limit(actor):
+    _lock_buyer(actor)
+    limit = settings.INTAKE_MAX_SUBMITS_PER_DAY
+    since = timezone.now() - datetime.timedelta(days=1)
+    if IntakeRequest.objects.filter(requester=actor, submitted_at__gte=since).count() >= limit:
+        raise TransitionRefused(
+            _("You can submit at most %(limit)s request a day; your draft is kept, submit it tomorrow.")
+            % {"limit": limit},
+            code="too_many_submits",
+        )
+
+
+def _flow_exists(*, vendor, system, mechanism, categories):
+    """Whether the vendor already has a planned or running flow from the system, by the mechanism, that shares
+    every one of the categories."""
+    wanted = {category.pk for category in categories}
+    flows = DataFlow.objects.filter(active_flow_q(), vendor=vendor, system=system, mechanism=mechanism)
+    for flow in flows.prefetch_related("flow_categories"):
+        shared = {row.category_id for row in flow.flow_categories.all() if row.sharing == Sharing.SHARED}
+        if wanted <= shared:
+            return True
+    return False
+
+
+def _open_intake_review(vendor):
+    return (
+        Review.objects.filter(vendor=vendor, kind=ReviewKind.INTAKE, state__in=OPEN_STATES)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def _vendor_for(intake):
     if intake.vendor_choice == VendorChoice.EXISTING:
-        return Vendor.objects.select_for_update().get(pk=intake.existing_vendor_id)
+        vendor = Vendor.objects.select_for_update().get(pk=intake.existing_vendor_id)
+        message = closed_vendor_message(vendor)
+        if message:
+            raise ValidationError({"existing_vendor_name": message})
+        return vendor
     slug = new_vendor_slug(intake.vendor_name)
     clash = _("“%(name)s” clashes with a vendor already in the register (identifier “%(slug)s”).") % {
         "name": intake.vendor_name,

@@ -105,7 +105,7 @@ def _post(request, intake, *, form_token=None):
         saved = intake_draft_save(requester=request.user, form=form, form_token=form_token)
     except TransitionRefused as exc:
         messages.info(request, str(exc))
-        if exc.code == "duplicate_form":
+        if exc.code == "duplicate_form" or not intake.pk:
             return redirect("intake:list")
         return redirect("intake:edit", pk=intake.pk)
     if intent == INTENT_DRAFT:

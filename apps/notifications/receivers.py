@@ -6,6 +6,7 @@ transition of the same object (a review rejected, reopened and submitted again) 
 """
 
 from django.dispatch import receiver
+from django.urls import reverse
 
 from apps.incidents.signals import incident_recorded
 from apps.intake.signals import intake_submitted
@@ -87,16 +88,27 @@ def on_vendor_status_changed(sender, *, vendor, from_status, to_status, **kwargs
 
 @receiver(intake_submitted, dispatch_uid="notifications.intake_submitted")
 def on_intake_submitted(sender, *, intake_request, **kwargs):
-    vendor_id = getattr(intake_request, "vendor_id", None)
+    # Emailed through event_emit like every other event, so a lost or failed email is logged and resent hourly.
+    intake, vendor = intake_request, intake_request.vendor
     event_emit(
         kind=EventKind.INTAKE_SUBMITTED,
         subject_type="intake_request",
-        subject_id=intake_request.pk,
+        subject_id=intake.pk,
         payload={
-            "title": f"Intake request submitted: {intake_request}",
-            "summary": f"Procurement submitted the intake request “{intake_request}” for review.",
-            "vendor_id": vendor_id,
-            "intake_request_id": intake_request.pk,
+            "title": f"Intake request: {vendor.display_name} (tier {intake.tier or '?'})",
+            "summary": (
+                f"{_username(intake.requester)} asks to use {vendor.display_name} "
+                f"for {intake.service_name or 'an unnamed service'}.\n\n"
+                f"Computed tier: {intake.tier or 'unknown'}\n"
+                f"Integration: {intake.get_mechanism_display()}\n"
+                f"Intake review: #{intake.review_id} (in the admin, under Reviews)\n"
+                f"Request: {reverse('admin:intake_intakerequest_change', args=[intake.pk])}"
+            ),
+            "vendor_id": vendor.pk,
+            "vendor": vendor.slug,
+            "intake_request_id": intake.pk,
+            "review_id": intake.review_id,
+            "tier": intake.tier,
         },
-        dedupe_key=f"intake-submitted:{intake_request.pk}:{_stamp(intake_request)}",
+        dedupe_key=f"intake-submitted:{intake.pk}:{_stamp(intake)}",
     )

@@ -17,6 +17,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.headers import header_safe
+
 from . import egress, signing
 from .choices import DeliveryStatus, EventKind
 from .models import EmailNotification, NotificationEvent, WebhookDelivery, WebhookEndpoint
@@ -95,11 +97,6 @@ def _enqueue_on_commit(task, object_id):
     transaction.on_commit(lambda: task.delay(object_id), robust=True)
 
 
-# Intake tells the reviewers itself, with the request's answers (apps.intake.tasks): webhooks only here,
-# so nobody gets the same news twice.
-KINDS_EMAILED_ELSEWHERE = frozenset({EventKind.INTAKE_SUBMITTED})
-
-
 @transaction.atomic
 def event_emit(*, kind: str, subject_type: str, subject_id, payload: dict, dedupe_key: str):
     """Record an event once and, when the transaction commits, send its emails and webhooks.
@@ -113,7 +110,7 @@ def event_emit(*, kind: str, subject_type: str, subject_id, payload: dict, dedup
     )
     if not created:
         return None
-    recipients = [] if kind in KINDS_EMAILED_ELSEWHERE else event_recipients(payload=payload)
+    recipients = event_recipients(payload=payload)
     emails = EmailNotification.objects.bulk_create(
         EmailNotification(event=event, recipient=email) for email in recipients
     )
@@ -135,7 +132,8 @@ def _email_content(event):
     lines = [event.payload.get("summary", title), "", f"Event: {event.kind} ({event.uuid})"]
     if event.payload.get("vendor"):
         lines.append(f"Vendor: {event.payload['vendor']}")
-    return f"[vendorrisk] {title}", "\n".join(lines)
+    # The title carries people's names (a vendor's, a request's): one line, or send_mail refuses the subject.
+    return header_safe(f"[vendorrisk] {title}"), "\n".join(lines)
 
 
 def email_send(*, email_id: int, final_attempt: bool = True) -> EmailNotification:

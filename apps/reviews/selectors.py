@@ -150,3 +150,37 @@ def offboarding_missing_steps(*, vendor) -> list[str]:
     if not (checklist.data_returned_at or checklist.deletion_certificate_id):
         missing.append("data_returned_or_deletion_certificate")
     return missing
+
+
+def requirement_codes_excepted_only_by(*, vendor, baseline, grantor, today=None) -> list[str]:
+    """Codes of applicable requirements that count as satisfied only because of an unexpired exception granted by
+    `grantor` (not met on their own, and no other security reviewer granted one). Sorted.
+
+    These are what an approval by `grantor` would rest on their own word alone.
+    """
+    from apps.risk.choices import RequirementStatus
+    from apps.risk.selectors import (
+        requirement_effective_status,
+        unexpired_exception_q,
+        vendor_applicable_requirement_ids,
+        vendor_requirements_with_effective_status,
+    )
+
+    from .models import RiskException
+
+    applicable = vendor_applicable_requirement_ids(vendor=vendor, baseline=baseline)
+    relied_on = [
+        status
+        for status in vendor_requirements_with_effective_status(vendor=vendor, requirement_ids=applicable, today=today)
+        if status.has_valid_exception and requirement_effective_status(status, today=today) != RequirementStatus.MET
+    ]
+    if not relied_on:
+        return []
+    granted_by_others = set(
+        RiskException.objects.filter(
+            unexpired_exception_q(today=today), vendor_requirement__in=[status.pk for status in relied_on]
+        )
+        .exclude(approved_by=grantor)
+        .values_list("vendor_requirement_id", flat=True)
+    )
+    return sorted(status.requirement.code for status in relied_on if status.pk not in granted_by_others)

@@ -2,9 +2,11 @@
 exceptions, the response to a serious incident, and offboarding.
 """
 
+import calendar
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +25,7 @@ from apps.vendors.workflow import vendor_status_change
 
 from .choices import FindingSeverity, FindingStatus, ReviewKind
 from .models import Finding, OffboardingChecklist, Review, ReviewTransition, RiskException
-from .selectors import offboarding_missing_steps
+from .selectors import offboarding_missing_steps, requirement_codes_excepted_only_by
 from .signals import review_state_changed
 from .workflow import TRANSITIONS, check_move
 
@@ -153,6 +155,14 @@ def _check_approvable(review, actor):
             f"granted by a security reviewer: {', '.join(unmet)}.",
             code="requirements_not_met",
         )
+    # Four eyes: a gap the approver excepted themselves needs a second reviewer's approval.
+    self_excepted = requirement_codes_excepted_only_by(vendor=vendor, baseline=review.baseline, grantor=actor)
+    if self_excepted:
+        raise TransitionRefused(
+            f"You granted the exception(s) this approval relies on ({', '.join(self_excepted)}); another security "
+            "reviewer must approve.",
+            code="approver_granted_exception",
+        )
 
 
 def _activate_after_approval(review, actor):
@@ -171,7 +181,8 @@ def review_approve(*, review, actor, note="") -> Review:
     """in review → approved, then the vendor moves on (see _activate_after_approval).
 
     Raises PermissionDenied (not a security reviewer) and TransitionRefused: illegal_transition,
-    approver_is_requester, no_baseline, requirements_not_met (the message lists the requirement codes).
+    approver_is_requester, no_baseline, requirements_not_met, approver_granted_exception (the approver granted an
+    exception the approval relies on; both messages list the requirement codes).
     """
     locked = _move(
         review=review, action="approve", actor=actor, note=note, before=lambda r: _check_approvable(r, actor)
@@ -300,14 +311,28 @@ def finding_set_status(*, finding, status, actor) -> Finding:
 def exception_grant(*, review, vendor_requirement, justification, expires_on, actor) -> RiskException:
     """Accept, until `expires_on`, that the vendor does not meet one requirement; its status becomes exception.
 
-    Raises PermissionDenied (not a security reviewer) and ValidationError (justification, expires_on,
-    vendor_requirement: it must belong to the review's vendor).
+    Raises PermissionDenied (not a security reviewer) and ValidationError (justification: fewer than
+    EXCEPTION_MIN_JUSTIFICATION_CHARS letters or digits; expires_on: not in the future, or beyond
+    EXCEPTION_MAX_MONTHS; vendor_requirement: it must belong to the review's vendor).
     """
     require_security_reviewer(actor, "grant a risk exception")
-    if not (justification or "").strip():
-        raise ValidationError({"justification": "An exception needs a justification."})
-    if expires_on is None or expires_on <= timezone.localdate():
+    minimum = settings.EXCEPTION_MIN_JUSTIFICATION_CHARS
+    # Letters and digits only: "." or a line of dashes says nothing a second reviewer could judge.
+    if sum(character.isalnum() for character in justification or "") < minimum:
+        raise ValidationError(
+            {"justification": f"Say why the gap is acceptable, in at least {minimum} letters or digits."}
+        )
+    today = timezone.localdate()
+    if expires_on is None or expires_on <= today:
         raise ValidationError({"expires_on": "An exception must expire in the future."})
+    latest = _months_after(today, settings.EXCEPTION_MAX_MONTHS)
+    if expires_on > latest:
+        raise ValidationError(
+            {
+                "expires_on": f"An exception lasts at most {settings.EXCEPTION_MAX_MONTHS} months "
+                f"(until {latest.isoformat()}); grant a new one when it ends."
+            }
+        )
     if vendor_requirement.vendor_id != review.vendor_id:
         raise ValidationError({"vendor_requirement": "This requirement status belongs to another vendor."})
     exception = RiskException(
@@ -322,6 +347,13 @@ def exception_grant(*, review, vendor_requirement, justification, expires_on, ac
     vendor_requirement.status = RequirementStatus.EXCEPTION
     vendor_requirement.save(update_fields=["status", "updated_at"])
     return exception
+
+
+def _months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or that month's last day (31 January + 1 month is 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @transaction.atomic

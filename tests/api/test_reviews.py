@@ -1,5 +1,7 @@
 """Reviews over the API: opened and moved only through apps.reviews.services, refusals answered with 409."""
 
+import datetime
+
 import pytest
 
 from apps.reviews.models import Review, ReviewTransition
@@ -155,12 +157,14 @@ def test_reviewer_grants_an_exception_which_covers_the_requirement(api, vendor, 
 
     review = ReviewFactory(vendor=vendor)
     standing = VendorRequirement.objects.create(vendor=vendor, requirement=SecurityRequirementFactory(code="pentest"))
-    payload = {"review": review.pk, "vendor_requirement": standing.pk, "justification": "Test booked", "expires_on": ""}
+    justification = "Pen test booked with an accredited firm for next quarter."
+    payload = {"review": review.pk, "vendor_requirement": standing.pk, "justification": justification, "expires_on": ""}
+    in_six_months = (datetime.date.today() + datetime.timedelta(days=180)).isoformat()
     bad = api(reviewer).post("/api/v1/exceptions/", payload)
     assert bad.status_code == 400 and "expires_on" in bad.json()
-    assert api(dashboard_user).post("/api/v1/exceptions/", {**payload, "expires_on": "2099-01-01"}).status_code == 403
+    assert api(dashboard_user).post("/api/v1/exceptions/", {**payload, "expires_on": in_six_months}).status_code == 403
     assert not RiskException.objects.exists()
-    granted = api(reviewer).post("/api/v1/exceptions/", {**payload, "expires_on": "2099-01-01"})
+    granted = api(reviewer).post("/api/v1/exceptions/", {**payload, "expires_on": in_six_months})
     assert granted.status_code == 201, granted.json()
     assert (granted.json()["approved_by"], granted.json()["requirement"]) == ("reviewer", "pentest")
     standing.refresh_from_db()

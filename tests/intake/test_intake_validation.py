@@ -207,7 +207,9 @@ def test_terminated_vendor_cannot_be_picked(buyer_client, answers):
     VendorFactory(slug="oldco", display_name="OldCo", status="terminated")
     answers.update(vendor_choice="existing", existing_vendor_name="OldCo")
     response = post(buyer_client, answers)
-    assert field_errors(response, "existing_vendor_name") == ["No vendor called “OldCo” is in the register."]
+    assert field_errors(response, "existing_vendor_name") == [
+        "OldCo is terminated: no new service or data can be requested from it."
+    ]
 
 
 def test_vendor_cannot_replace_itself(buyer_client, answers):

@@ -3,13 +3,13 @@
 from django.core import mail
 
 from apps.incidents.signals import incident_recorded
-from apps.intake.signals import intake_submitted
 from apps.notifications.models import NotificationEvent
 from apps.reviews.signals import review_state_changed
 from apps.vendors.signals import vendor_status_changed
 from tests.factories.incidents import IncidentFactory
 from tests.factories.reviews import ReviewFactory
 from tests.factories.vendors import VendorFactory
+from tests.intake.conftest import answers, console, reference_data  # noqa: F401 - the intake tests' fixtures
 
 
 def test_a_review_transition_notifies_once_and_a_later_one_again(reviewer, django_capture_on_commit_callbacks):
@@ -51,20 +51,18 @@ def test_a_vendor_status_change_is_announced(reviewer, django_capture_on_commit_
     assert mail.outbox[0].subject == "[vendorrisk] Mixpanel is now under review"
 
 
-def test_an_intake_submission_is_announced_by_webhook_only(reviewer, django_capture_on_commit_callbacks):
-    class Submitted:
-        """Stands for an IntakeRequest, which belongs to issue 8: the receiver reads only pk and str()."""
-
-        pk = 41
-        vendor_id = None
-
-        def __str__(self):
-            return "Web analytics for the console"
-
+def test_an_intake_submission_is_emailed_and_logged_like_every_event(
+    client,
+    buyer,
+    reviewer,
+    answers,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(buyer)
     with django_capture_on_commit_callbacks(execute=True):
-        intake_submitted.send(sender=Submitted, intake_request=Submitted())
-    event = NotificationEvent.objects.get()
-    assert (event.kind, event.subject_id) == ("intake.submitted", "41")
-    assert "Web analytics for the console" in event.payload["title"]
-    # apps.intake.tasks emails the reviewers with the request's answers; a second email would repeat it.
-    assert mail.outbox == []
+        client.post("/intake/new/", answers)
+    event = NotificationEvent.objects.get(kind="intake.submitted")
+    assert event.payload["vendor"] == "pageview-analytics"
+    assert event.emails.get().recipient == reviewer.email
+    assert mail.outbox[0].subject == "[vendorrisk] Intake request: Pageview Analytics (tier 2)"
+    assert "buyer asks to use Pageview Analytics" in mail.outbox[0].body

@@ -23,6 +23,7 @@ from apps.risk.services import vendor_requirement_record
 from tests.factories.vendors import DocumentFactory
 
 TODAY = timezone.localdate()
+JUSTIFICATION = "Pen test booked with an accredited firm; the report is due next quarter."
 
 
 def _status(vendor, code):
@@ -68,7 +69,7 @@ def test_approval_refused_when_the_evidence_has_expired(review_factory, reviewer
         review_approve(review=review, actor=reviewer)
 
 
-def test_a_valid_exception_covers_a_gap(review_factory, reviewer, meet_all, onboarding_vendor):
+def test_a_valid_exception_covers_a_gap(review_factory, reviewer, second_reviewer, meet_all, onboarding_vendor):
     review = review_factory("in_review")
     meet_all(onboarding_vendor)
     gap = _status(onboarding_vendor, "annual-pen-test")
@@ -76,11 +77,11 @@ def test_a_valid_exception_covers_a_gap(review_factory, reviewer, meet_all, onbo
     exception_grant(
         review=review,
         vendor_requirement=gap,
-        justification="Test booked for next quarter",
+        justification=JUSTIFICATION,
         expires_on=TODAY + datetime.timedelta(days=90),
         actor=reviewer,
     )
-    review_approve(review=review, actor=reviewer)
+    review_approve(review=review, actor=second_reviewer)  # four eyes: the grantor may not approve alone
     assert Review.objects.get(pk=review.pk).state == ReviewState.APPROVED
 
 
@@ -91,7 +92,7 @@ def test_approval_refused_with_an_expired_exception(review_factory, reviewer, me
     exception = exception_grant(
         review=review,
         vendor_requirement=gap,
-        justification="Test booked",
+        justification=JUSTIFICATION,
         expires_on=TODAY + datetime.timedelta(days=1),
         actor=reviewer,
     )
@@ -110,7 +111,7 @@ def test_an_exception_granted_by_someone_who_is_no_longer_a_reviewer_does_not_co
     exception_grant(
         review=review,
         vendor_requirement=gap,
-        justification="Booked",
+        justification=JUSTIFICATION,
         expires_on=TODAY + datetime.timedelta(days=30),
         actor=second_reviewer,
     )
@@ -156,7 +157,7 @@ def test_exception_grant_validates_its_input(field, kwargs, review_factory, revi
     arguments = {
         "review": review,
         "vendor_requirement": _status(onboarding_vendor, "signed-dpa"),
-        "justification": "Because",
+        "justification": JUSTIFICATION,
         "expires_on": TODAY + datetime.timedelta(days=30),
         "actor": reviewer,
         **kwargs,
@@ -174,7 +175,7 @@ def test_exception_grant_needs_a_security_reviewer(review_factory, buyer, onboar
         exception_grant(
             review=review,
             vendor_requirement=_status(onboarding_vendor, "signed-dpa"),
-            justification="Because",
+            justification=JUSTIFICATION,
             expires_on=TODAY + datetime.timedelta(days=30),
             actor=buyer,
         )

@@ -288,3 +288,12 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # "Categories received by the most vendors" scans every flow-category row (~300 ms at 1,000,000 rows): the
 # dashboard keeps it this many seconds, so the figure may be up to a minute old. 0 computes it on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+
+# Four-eyes rules on risk exceptions (apps.reviews.services): a justification a second reviewer can judge,
+# and a horizon after which the gap must be looked at again.
+EXCEPTION_MIN_JUSTIFICATION_CHARS = env.int("EXCEPTION_MIN_JUSTIFICATION_CHARS", default=30)
+EXCEPTION_MAX_MONTHS = env.int("EXCEPTION_MAX_MONTHS", default=12)
+
+# What one buyer may ask of the register (apps.intake.services): each submit writes flows, a tier and a review.
+INTAKE_MAX_OPEN_PER_BUYER = env.int("INTAKE_MAX_OPEN_PER_BUYER", default=20)
+INTAKE_MAX_SUBMITS_PER_DAY = env.int("INTAKE_MAX_SUBMITS_PER_DAY", default=10)
