@@ -73,7 +73,7 @@ def test_an_exception_for_another_vendors_requirement_is_400(api, reviewer, revi
     payload = {
         "review": review.pk,
         "vendor_requirement": theirs.pk,
-        "justification": "Pilot",
+        "justification": "Pilot for one quarter while the vendor completes its SOC 2 audit",
         "expires_on": (TODAY + datetime.timedelta(days=30)).isoformat(),
     }
     response = api(reviewer).post("/api/v1/exceptions/", payload, format="json")

@@ -111,7 +111,7 @@ def test_an_exception_that_expires_in_the_past_is_refused_on_the_page(client, re
         {
             "review": str(review.pk),
             "vendor_requirement": str(status.pk),
-            "justification": "Pilot",
+            "justification": "Pilot for one quarter while the vendor completes its SOC 2 audit",
             "expires_on": "2001-01-01",
         },
     )
@@ -155,7 +155,7 @@ def test_every_risk_and_reviews_admin_page_renders(client, reviewer, review_fact
     RiskException.objects.create(
         review=review,
         vendor_requirement=VendorRequirement.objects.filter(vendor=review.vendor).first(),
-        justification="Pilot",
+        justification="Pilot for one quarter while the vendor completes its SOC 2 audit",
         approved_by=reviewer,
         expires_on=TODAY + datetime.timedelta(days=30),
     )
