@@ -5,7 +5,7 @@ from importlib import import_module
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from .auth import TokenExchangeView
+from .auth import OwnTokenViewSet, TokenExchangeView
 from .dashboard import DashboardView
 
 API_APPS = ("vendors", "datamap", "incidents", "risk", "reviews", "intake")
@@ -14,6 +14,7 @@ router = DefaultRouter()
 for app in API_APPS:
     for prefix, viewset, basename in import_module(f"apps.{app}.api.urls").routes:
         router.register(prefix, viewset, basename=basename)
+router.register("auth/tokens", OwnTokenViewSet, basename="api-token")
 
 app_name = "api"
 urlpatterns = [
