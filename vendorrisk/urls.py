@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from apps.accounts.views import mfa_setup
+from apps.accounts.views import mfa_enrolment_link, mfa_setup
 from apps.api.docs import swagger_ui
 from apps.core.views import healthz
 from apps.vendors.evidence import evidence_download
@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("evidence/<int:document_id>/", evidence_download, name="evidence-download"),
     path("accounts/mfa/", mfa_setup, name="mfa-setup"),
+    path("accounts/mfa/enrol/<str:secret>/", mfa_enrolment_link, name="mfa-enrolment-link"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("apps.api.urls")),
     path("intake/", include("apps.intake.urls")),

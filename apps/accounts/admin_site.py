@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.admin import AdminSite
 from django_otp.admin import OTPAdminAuthenticationForm
 
+from .mfa import has_verified_second_factor
+
 
 class VendorriskAdminSite(AdminSite):
     site_header = "vendorrisk"
@@ -14,7 +16,8 @@ class VendorriskAdminSite(AdminSite):
         # Without a verified device a staff user is treated as not staff: the admin sends them to its login page.
         allowed = super().has_permission(request)
         if allowed and settings.ADMIN_REQUIRES_OTP:
-            return request.user.is_verified()
+            # Every staff user here, reviewer or not: the admin is the reviewers' door (reports and intake pages too).
+            return has_verified_second_factor(request.user)
         return allowed
 
     def login(self, request, extra_context=None):

@@ -10,7 +10,7 @@ from importlib import import_module
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from .auth import TokenExchangeView
+from .auth import OwnTokenViewSet, TokenExchangeView
 
 API_APPS = ("vendors", "datamap", "incidents", "risk", "reviews", "intake", "dashboard")
 
@@ -21,6 +21,7 @@ for app in API_APPS:
     for prefix, viewset, basename in app_urls.routes:
         router.register(prefix, viewset, basename=basename)
     app_urlpatterns += getattr(app_urls, "urlpatterns", [])
+router.register("auth/tokens", OwnTokenViewSet, basename="api-token")
 
 app_name = "api"
 urlpatterns = [

@@ -8,6 +8,7 @@ uses SVG presentation attributes only and shows even where the style is blocked.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 
+from apps.accounts.mfa import MFA_REQUIRED_MESSAGE, second_factor_missing
 from apps.accounts.roles import is_security_reviewer
 
 from .builders import build_dataflow_report, build_incident_report
@@ -19,6 +20,9 @@ from .selectors import ReportSubjectNotFound, incident_by_reference, vendor_by_s
 def _require_reviewer(request):
     if not is_security_reviewer(request.user):
         raise PermissionDenied("Reports are for security reviewers.")
+    # The admin site already asks for it; checked again so that the views hold wherever they are mounted.
+    if second_factor_missing(request.user):
+        raise PermissionDenied(MFA_REQUIRED_MESSAGE)
 
 
 def _bad_request(exc: ValidationError):

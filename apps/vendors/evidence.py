@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from apps.accounts.mfa import second_factor_missing
 from apps.accounts.roles import is_security_reviewer
 
 security_log = logging.getLogger("vendorrisk.security")
@@ -77,8 +78,9 @@ def validate_evidence_file(file):
 
 
 def evidence_download(request, document_id):
-    """Hand an evidence file to a security reviewer, as an attachment that browsers will not sniff or render."""
-    if not is_security_reviewer(request.user):
+    """Hand an evidence file to a security reviewer (with a verified second factor where MFA is required),
+    as an attachment that browsers will not sniff or render."""
+    if not is_security_reviewer(request.user) or second_factor_missing(request.user):
         security_log.warning(
             "permission.denied user=%s path=%s",
             request.user.get_username() if request.user.is_authenticated else "anonymous",

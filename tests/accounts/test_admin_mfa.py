@@ -1,12 +1,15 @@
 """MFA for the admin: TOTP enrolment, and a verified device required when ADMIN_REQUIRES_OTP is on."""
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from apps.accounts.services import mfa_enrolment_link_issue
+from tests.accounts.mfa_helpers import current_code
 
-def current_code(device):
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
+
+def open_enrolment_link(client, user):
+    _, secret = mfa_enrolment_link_issue(user=user)
+    assert client.get(f"/accounts/mfa/enrol/{secret}/").status_code == 302
 
 
 @pytest.fixture
@@ -50,13 +53,16 @@ def test_admin_login_with_password_and_current_code_gets_in(client, reviewer, ot
 
 def test_enrolment_confirms_a_device_with_a_valid_code_and_verifies_the_session(client, reviewer, otp_required):
     client.force_login(reviewer)
+    open_enrolment_link(client, reviewer)
     page = client.get("/accounts/mfa/")
     assert page.status_code == 200
     assert b"<svg" in page.content
     device = TOTPDevice.objects.get(user=reviewer)
     assert not device.confirmed
 
-    assert client.post("/accounts/mfa/", {"token": current_code(device)}).status_code == 302
+    confirmed = client.post("/accounts/mfa/", {"token": current_code(device)})
+    assert confirmed.status_code == 200
+    assert b"shown only now" in confirmed.content
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/admin/").status_code == 200
@@ -64,6 +70,7 @@ def test_enrolment_confirms_a_device_with_a_valid_code_and_verifies_the_session(
 
 def test_enrolment_refuses_a_wrong_code(client, reviewer):
     client.force_login(reviewer)
+    open_enrolment_link(client, reviewer)
     client.get("/accounts/mfa/")
     device = TOTPDevice.objects.get(user=reviewer)
     wrong = "000000" if current_code(device) != "000000" else "111111"

@@ -2,32 +2,34 @@
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
+
+from apps.accounts.models import ApiToken
 
 TOKEN_URL = "/api/v1/auth/token/"
 PASSWORD = "correct-horse-battery"  # tests.factories.accounts.UserFactory
 
 
-def test_token_exchange_gives_a_token_that_authenticates(dashboard_user):
-    response = APIClient().post(TOKEN_URL, {"username": "dashboard", "password": PASSWORD}, format="json")
+def test_token_exchange_gives_a_token_that_authenticates(buyer):
+    response = APIClient().post(TOKEN_URL, {"username": "buyer", "password": PASSWORD}, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=dashboard_user).key == token
+    assert ApiToken.objects.get(user=buyer).token_key == token[:15]
 
     client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
-    assert client.get("/api/v1/vendors/").status_code == 200
-    # Asking again returns the same token: other tools of the same user keep working.
-    again = APIClient().post(TOKEN_URL, {"username": "dashboard", "password": PASSWORD}, format="json")
-    assert again.json()["token"] == token
+    assert client.get("/api/v1/intake-requests/").status_code == 200
+    # Asking again issues a second token; the first keeps working.
+    again = APIClient().post(TOKEN_URL, {"username": "buyer", "password": PASSWORD}, format="json")
+    assert again.json()["token"] != token
+    assert client.get("/api/v1/intake-requests/").status_code == 200
 
 
 def test_token_exchange_refuses_a_wrong_password_and_creates_nothing(dashboard_user):
     response = APIClient().post(TOKEN_URL, {"username": "dashboard", "password": "wrong"}, format="json")
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_token_exchange_names_missing_fields(db):
@@ -44,7 +46,7 @@ def test_token_exchange_is_locked_by_axes_after_repeated_failures(dashboard_user
     assert response.status_code == 429
     assert response["Content-Type"] == "application/json"
     assert "locked" in response.json()["detail"].lower()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_admin_login_lockout_stays_a_plain_page(client, dashboard_user, settings):
@@ -54,12 +56,11 @@ def test_admin_login_lockout_stays_a_plain_page(client, dashboard_user, settings
     assert response["Content-Type"].startswith("text/html")
 
 
-def test_token_exchange_is_throttled(dashboard_user, monkeypatch):
+def test_token_exchange_is_throttled(buyer, monkeypatch):
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"token_exchange": "2/minute"})
     client = APIClient()
     codes = [
-        client.post(TOKEN_URL, {"username": "dashboard", "password": PASSWORD}, format="json").status_code
-        for _ in range(3)
+        client.post(TOKEN_URL, {"username": "buyer", "password": PASSWORD}, format="json").status_code for _ in range(3)
     ]
     assert codes == [200, 200, 429]
 

@@ -1,14 +1,15 @@
 """API throttling counts per caller: one token hammering the API is slowed down, other tokens are not."""
 
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
+
+from apps.accounts.models import ApiToken
 
 RATE_LIMIT = 3
 
 
 def token_client(user):
-    return APIClient(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return APIClient(HTTP_AUTHORIZATION=f"Token {ApiToken.objects.create(user=user)[1]}")
 
 
 def test_one_token_is_throttled_while_another_still_answers(reviewer, dashboard_user, monkeypatch):

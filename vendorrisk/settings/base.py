@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -23,7 +24,8 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: knox keeps only a digest, expires them and lets a user hold several (apps.accounts.ApiToken).
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -31,6 +33,8 @@ THIRD_PARTY_APPS = [
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Recovery codes: single-use static tokens, shown once at enrolment.
+    "django_otp.plugins.otp_static",
     "axes",
 ]
 LOCAL_APPS = [
@@ -162,14 +166,26 @@ AXES_RESET_ON_SUCCESS = True
 # API clients get a JSON 429 like every other API error; the admin login gets the plain message.
 AXES_LOCKOUT_CALLABLE = "apps.api.lockout.lockout_response"
 
-# --- MFA: production.py requires a verified TOTP device for the admin.
+# --- MFA: with ADMIN_REQUIRES_OTP (always on in production.py) every door a security reviewer uses (admin,
+# reports, evidence, API session or token, token exchange) needs a verified second factor (apps.accounts.mfa).
 OTP_TOTP_ISSUER = "vendorrisk"
 ADMIN_REQUIRES_OTP = env.bool("ADMIN_REQUIRES_OTP", default=False)
+MFA_ENROLMENT_LINK_HOURS = env.int("MFA_ENROLMENT_LINK_HOURS", default=24)
+MFA_RECOVERY_CODES = 10
+
+# --- API tokens (django-rest-knox): hashed at rest, expiring, several per user, `Authorization: Token <token>`.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name, not a secret
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 
 # --- REST framework
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.accounts.permissions.RolePermission"],
@@ -205,7 +221,7 @@ SPECTACULAR_SETTINGS = {
         "apps.reports.openapi.add_report_components",
     ],
     # The schema describes who shares what with whom: only signed-in users may read it.
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["apps.accounts.permissions.SignedInWithSecondFactor"],
     # Several models have a `status` or `severity` field: name each choice set once, after its class.
     "ENUM_NAME_OVERRIDES": {
         "VendorStatusEnum": "apps.vendors.choices.VendorStatus",

@@ -1,0 +1,59 @@
+"""API tokens (django-rest-knox, hashed at rest) and single-use MFA enrolment links."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token. Only its SHA-512 digest and its first 15 characters (to find it) are stored.
+
+    `id` replaces knox's primary key (the digest) so that a token can be named in a URL or the admin without
+    showing its hash. `second_factor` says whether it was issued after a second factor (or by a security
+    reviewer or an operator); a security reviewer's request made with a token lacking it is refused.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+    second_factor = models.BooleanField(default=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ("-created",)
+
+    def __str__(self):
+        return f"{self.name or 'token'} {self.token_key}… ({self.user})"
+
+    @property
+    def is_expired(self):
+        return self.expiry is not None and self.expiry <= timezone.now()
+
+
+class MfaEnrolmentLink(models.Model):
+    """Lets one user enrol an authenticator once, before a deadline. Only a SHA-256 digest of the secret is kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_enrolment_links")
+    digest = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "MFA enrolment link"
+        ordering = ("-created_at",)
+
+    def __str__(self):
+        return f"enrolment link for {self.user}"
+
+    @property
+    def is_usable(self):
+        return self.used_at is None and self.expires_at > timezone.now()
