@@ -8,12 +8,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from apps.core.admin import ServiceAdmin
+
 from .models import ApiToken, MfaEnrolmentLink
 from .roles import is_security_reviewer
 from .services import api_token_issue, api_token_revoke, mfa_enrolment_link_issue
 
 
-class ReviewerOnlyAdmin(admin.ModelAdmin):
+class ReviewerOnlyAdmin(ServiceAdmin):
     """Accounts are not register apps: no role's model permissions cover them, the reviewer role does."""
 
     def has_module_permission(self, request):
@@ -27,11 +29,6 @@ class ReviewerOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    def _point_admin_at(self, obj, saved):
-        obj.pk = saved.pk
-        obj._state.adding = False
-        obj._state.db = saved._state.db
 
 
 class ServiceTokenForm(forms.ModelForm):
@@ -67,19 +64,15 @@ class ApiTokenAdmin(ReviewerOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         return is_security_reviewer(request.user)
 
-    def save_model(self, request, obj, form, change):
+    def create(self, request, obj, form):
         record, token = api_token_issue(
             user=form.cleaned_data["user"], name=form.cleaned_data["name"], second_factor=True, issued_by=request.user
         )
-        self._point_admin_at(obj, record)
         messages.warning(request, f"Token for {record.user}: {token} — copy it now, it is not shown again.")
+        return record
 
-    def delete_model(self, request, obj):
+    def remove(self, request, obj):
         api_token_revoke(token=obj, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for token in queryset:
-            api_token_revoke(token=token, actor=request.user)
 
 
 @admin.register(MfaEnrolmentLink)
@@ -92,10 +85,10 @@ class MfaEnrolmentLinkAdmin(ReviewerOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
+    def create(self, request, obj, form):
         link, secret = mfa_enrolment_link_issue(user=form.cleaned_data["user"], issued_by=request.user)
-        self._point_admin_at(obj, link)
         url = request.build_absolute_uri(reverse("mfa-enrolment-link", args=[secret]))
         messages.warning(
             request, f"Enrolment link for {link.user} (works once, until {link.expires_at:%Y-%m-%d %H:%M} UTC): {url}"
         )
+        return link
