@@ -45,7 +45,8 @@ worker: $(VENV)/.runtime
 	@test -n "$$CELERY_BROKER_URL" || { echo "set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0"; exit 1; }
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_periodic_tasks
-	$(BIN)/celery -A vendorrisk worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler --loglevel INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-vendorrisk.settings.local} \
+	  $(BIN)/celery -A vendorrisk worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler --loglevel INFO
 
 bench: $(VENV)/.dev messages
 	$(BIN)/python bench/run.py
