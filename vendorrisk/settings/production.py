@@ -14,7 +14,9 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment (comma-separated host names).")
 # base.py falls back to a SQLite file for development; production must never silently write the register there.
 if not env("DATABASE_URL", default=""):
-    raise ImproperlyConfigured("DATABASE_URL must be set in the environment, e.g. postgres://user@host:5432/vendorrisk.")
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set in the environment, e.g. postgres://user@host:5432/vendorrisk."
+    )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
