@@ -155,7 +155,12 @@ CONTENT_SECURITY_POLICY = {
 # --- Login throttling (django-axes): lock a username from an address after repeated failures, then cool off.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+# A username is locked only from the address that failed, so an attacker cannot lock a reviewer out everywhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind reverse proxies the address comes from X-Forwarded-For, trusting exactly this many proxies (README).
+# 0 (the default) trusts none and uses the connected peer: a forged header can never dodge a lockout.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 # API clients get a JSON 429 like every other API error; the admin login gets the plain message.
 AXES_LOCKOUT_CALLABLE = "apps.api.lockout.lockout_response"
