@@ -35,9 +35,7 @@ def one_proxy(settings):
     settings.TRUSTED_PROXY_COUNT = 1
 
 
-def test_an_attacker_behind_the_proxy_cannot_lock_the_reviewer_out_from_elsewhere(
-    client, reviewer, settings, one_proxy
-):
+def test_an_attacker_behind_the_proxy_cannot_lock_the_reviewer_out_elsewhere(client, reviewer, settings, one_proxy):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         fail_login(client, seen_by_proxy="203.0.113.66")
     assert fail_login(client, seen_by_proxy="203.0.113.66").status_code == 429
