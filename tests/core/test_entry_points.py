@@ -56,3 +56,25 @@ def test_manage_py_stays_on_local_settings_for_development():
     )
     assert result.returncode == 0, result.stderr
     assert "+ DEBUG = True" in result.stdout
+
+
+@pytest.mark.parametrize("variable", ["REDIS_URL", "CACHE_URL"])
+def test_a_redis_url_gives_every_process_the_same_cache(variable):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.CACHES['default']['BACKEND'])",
+        ],
+        env={
+            "PATH": MINIMAL_ENV["PATH"],
+            "DJANGO_SETTINGS_MODULE": "vendorrisk.settings.local",
+            variable: "redis://127.0.0.1:6379/7",
+        },
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr

@@ -209,6 +209,9 @@ REST_FRAMEWORK = {
         "token_exchange": env("API_THROTTLE_TOKEN_EXCHANGE", default="10/minute"),
     },
     "EXCEPTION_HANDLER": "apps.api.exceptions.exception_handler",
+    # Throttles tell anonymous clients apart by the same address as the lockout: X-Forwarded-For only through
+    # TRUSTED_PROXY_COUNT proxies. (DRF's default, None, would trust a header any client can forge.)
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "vendorrisk API",
@@ -289,8 +292,24 @@ AXES_VERBOSE = False
 # The audit history is evidence: shown in the admin, never reverted from it.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# One local-memory cache per process: DRF's throttling counters and the dashboard's heaviest figure live here.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vendorrisk"}}
+# DRF's throttling counters and the dashboard's heaviest figure live in the default cache. With several web
+# processes it must be shared (Redis), or every process keeps its own counters and N workers multiply every rate
+# limit by N. Without REDIS_URL / CACHE_URL (development) it is one local-memory cache per process.
+# Give the cache a Redis database of its own: clearing a Redis cache empties its whole database.
+CACHE_URL = env("CACHE_URL", default="") or env("REDIS_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="vendorrisk"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vendorrisk"}}
+# Axes keeps failures and lockouts in the database (AxesDatabaseHandler), shared by every process already; its
+# cache, used only by a cache handler, is the shared one too.
+AXES_CACHE = "default"
 # "Categories received by the most vendors" scans every flow-category row (~300 ms at 1,000,000 rows): the
 # dashboard keeps it this many seconds, so the figure may be up to a minute old. 0 computes it on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)

@@ -24,3 +24,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Each test sees the figures of its own data; tests/api/test_dashboard.py turns the cache on where it tests it.
 DASHBOARD_CACHE_SECONDS = 0
+# The suite clears the cache between tests; it must never empty a shared Redis database (REDIS_URL in a .env).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vendorrisk-tests"}}
