@@ -8,13 +8,18 @@ PORT ?= 8000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
+# The setuptools a Python 3.11 venv starts with (65.x) carries known CVEs, and pip-audit reports it: upgrade both,
+# in existing venvs too (a stamp of its own, not only when the venv is created).
+$(VENV)/.tooling: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
+	touch $@
+
+$(VENV)/.runtime: requirements.txt $(VENV)/.tooling | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.tooling | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
