@@ -8,13 +8,18 @@ PORT ?= 8000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
+# The setuptools a Python 3.11 venv starts with (65.x) carries known CVEs, and pip-audit reports it: upgrade both,
+# in existing venvs too (a stamp of its own, not only when the venv is created).
+$(VENV)/.tooling: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
+	touch $@
+
+$(VENV)/.runtime: requirements.txt $(VENV)/.tooling | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.tooling | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
@@ -45,7 +50,8 @@ worker: $(VENV)/.runtime
 	@test -n "$$CELERY_BROKER_URL" || { echo "set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0"; exit 1; }
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_periodic_tasks
-	$(BIN)/celery -A vendorrisk worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler --loglevel INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-vendorrisk.settings.local} \
+	  $(BIN)/celery -A vendorrisk worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler --loglevel INFO
 
 bench: $(VENV)/.dev messages
 	$(BIN)/python bench/run.py

@@ -4,7 +4,9 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vendorrisk.settings.local")
+# Workers and beat run in production: a forgotten DJANGO_SETTINGS_MODULE must not give them debug settings.
+# `make worker` and the tests name their settings explicitly.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vendorrisk.settings.production")
 
 app = Celery("vendorrisk")
 app.config_from_object("django.conf:settings", namespace="CELERY")

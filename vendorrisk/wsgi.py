@@ -1,9 +1,9 @@
-"""WSGI entry point. Production sets DJANGO_SETTINGS_MODULE=vendorrisk.settings.production."""
+"""WSGI entry point. Production settings unless DJANGO_SETTINGS_MODULE says otherwise: a server never fails open."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vendorrisk.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vendorrisk.settings.production")
 
 application = get_wsgi_application()

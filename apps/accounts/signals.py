@@ -7,11 +7,14 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
+from .client_address import client_address as trusted_client_address
+
 security_log = logging.getLogger("vendorrisk.security")
 
 
 def client_address(request):
-    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+    # The same address the lockout uses: behind the proxy, the client's, not the proxy's.
+    return (trusted_client_address(request) or "-") if request is not None else "-"
 
 
 @receiver(user_logged_in)

@@ -4,6 +4,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
@@ -11,6 +12,16 @@ class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    # 500 million rows at the largest page size. Beyond it the row offset overflows the database's 64-bit
+    # integers (a 500 on SQLite): refuse the number before any query.
+    max_page_number = 1_000_000
+
+    def get_page_number(self, request, paginator):
+        number = super().get_page_number(request, paginator)
+        digits = str(number).strip()
+        if digits.isdigit() and (len(digits) > len(str(self.max_page_number)) or int(digits) > self.max_page_number):
+            raise ValidationError({self.page_query_param: [f"A page number may be at most {self.max_page_number}."]})
+        return number
 
 
 class AppendOnlyCursorPagination(CursorPagination):

@@ -7,6 +7,7 @@
 import csv
 import hashlib
 import json
+import re
 from base64 import b64encode
 
 from django.template.loader import render_to_string
@@ -62,7 +63,8 @@ class _LineBuffer:
 
 def csv_lines(report):
     """The CSV text of a report, one line (a str) at a time: what a StreamingHttpResponse writes out."""
-    writer = csv.writer(_LineBuffer(), lineterminator="\n")
+    # Every cell quoted: a reader splitting on another separator still sees one cell, never a bare formula.
+    writer = csv.writer(_LineBuffer(), lineterminator="\n", quoting=csv.QUOTE_ALL)
     return (writer.writerow(row) for row in csv_rows(report))
 
 
@@ -96,12 +98,19 @@ INCIDENT_CSV_HEADER = (
 )
 
 
-# A cell starting with one of these is a formula to a spreadsheet: register text must never run as one.
+# A cell starting with one of these is a formula to a spreadsheet: register text must never run as one. Not only
+# at the start: a spreadsheet that splits on `;` (French, Spanish locales), `|` or tab turns `a;=1+1` into a cell
+# `=1+1`, so a prefix after any separator (and the spaces before it) gets the same leading apostrophe.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = re.compile(r"(^|[,;\t|])( *)(?=[=+\-@\t\r])")
+
+
+def _neutralise(value):
+    return _FORMULA_START.sub(r"\1\2'", value) if isinstance(value, str) else value
 
 
 def _safe(row):
-    return tuple(f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v for v in row)
+    return tuple(_neutralise(v) for v in row)
 
 
 def csv_rows(report):
@@ -149,14 +158,44 @@ def _csv_rows(report):
 
 
 # --- Markdown
+#
+# Every value from the register is user-supplied text: a vendor named `<img src=x onerror=…>`, a purpose holding
+# `[click](javascript:…)` or a description starting a new line with `# Forged heading` must come out as that
+# text, inert. `_md` escapes Markdown's punctuation and HTML's specials and folds newlines; `_code` writes a
+# code span; `_link` writes a link only to an http(s) address. Only the report's own words are left raw.
+
+# Punctuation that starts emphasis, code, links, images, headings, tables, strikethrough or an escape.
+_MARKDOWN_SPECIALS = "\\`*_[]#|!~"
+_HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_MARKDOWN_ESCAPES = str.maketrans(
+    {**{ch: "\\" + ch for ch in _MARKDOWN_SPECIALS}, **_HTML_SPECIALS, "\n": " ", "\r": " "}
+)
+SAFE_LINK_SCHEMES = ("http://", "https://")
 
 
-def _cell(value):
+def _md(value):
+    """User text as inert Markdown: no markup, no HTML, no line break that could start a heading or a list."""
+    return "" if value is None else str(value).translate(_MARKDOWN_ESCAPES)
+
+
+def _code(value):
+    """A code span; text holding a backtick (it would close the span early) is written escaped instead."""
     text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    if "`" in text or "\n" in text or "\r" in text:
+        return _md(text)
+    return f"`{text}`"
+
+
+def _link(label, url):
+    """`[label](url)` for an http(s) address; any other scheme (javascript:, data:…) gives the label alone."""
+    address = (url or "").strip()
+    if not address.lower().startswith(SAFE_LINK_SCHEMES) or any(ch in address for ch in " <>()\n\r"):
+        return _md(label)
+    return f"[{_md(label)}](<{address}>)"
 
 
 def _table(header, rows):
+    """A Markdown table; each cell is already Markdown (escaped by the caller), so only `|` and newlines matter."""
     if not rows:
         return ["None recorded."]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -164,8 +203,18 @@ def _table(header, rows):
     return lines
 
 
+def _cell(markdown):
+    # Escaped text has no bare `|`; code spans may, and a pipe there would still split the cell.
+    text = "" if markdown is None else str(markdown)
+    return re.sub(r"(?<!\\)\|", r"\\|", text).replace("\n", " ")
+
+
 def _names(categories):
-    return ", ".join(f"{c['name']} (`{c['code']}`)" for c in categories) or "—"
+    return ", ".join(f"{_md(c['name'])} ({_code(c['code'])})" for c in categories) or "—"
+
+
+def _list(values):
+    return ", ".join(_md(v) for v in values) or "—"
 
 
 def _markdown(report):
@@ -176,25 +225,26 @@ def _markdown(report):
 def _dataflow_md(report):
     vendor = report["vendor"]
     lines = [
-        f"# Data-flow report: {vendor['name']}",
+        f"# Data-flow report: {_md(vendor['name'])}",
         "",
-        f"- Slug: `{vendor['slug']}`",
-        f"- Status: {vendor['status_label']}",
-        f"- Tier: {vendor['tier_label'] or 'not computed'}",
+        f"- Slug: {_code(vendor['slug'])}",
+        f"- Website: {_link(vendor.get('website'), vendor.get('website')) or '—'}",
+        f"- Status: {_md(vendor['status_label'])}",
+        f"- Tier: {_md(vendor['tier_label']) or 'not computed'}",
     ]
-    lines += [f"  - why: {reason}" for reason in vendor["tier_reasons"]]
+    lines += [f"  - why: {_md(reason)}" for reason in vendor["tier_reasons"]]
     lines += ["", "## Flows"]
     for flow in report["flows"]:
         lines += [
             "",
-            f"### {flow['system']['name']} → {flow['service']['name']} (`{flow['code']}`)",
+            f"### {_md(flow['system']['name'])} → {_md(flow['service']['name'])} ({_code(flow['code'])})",
             "",
-            f"- Mechanism: {flow['mechanism_label']} (`{flow['mechanism']}`)",
-            f"- Purpose: {flow['purpose'] or '—'}",
-            f"- Data subjects: {', '.join(flow['data_subjects']) or '—'}",
-            f"- Processing countries: {', '.join(flow['processing_countries']) or '—'}; "
-            f"storage: {', '.join(flow['storage_countries']) or '—'}",
-            f"- Period: {flow['starts_on'] or '?'} → {flow['ends_on'] or 'ongoing'}",
+            f"- Mechanism: {_md(flow['mechanism_label'])} ({_code(flow['mechanism'])})",
+            f"- Purpose: {_md(flow['purpose']) or '—'}",
+            f"- Data subjects: {_list(flow['data_subjects'])}",
+            f"- Processing countries: {_list(flow['processing_countries'])}; "
+            f"storage: {_list(flow['storage_countries'])}",
+            f"- Period: {_md(flow['starts_on']) or '?'} → {_md(flow['ends_on']) or 'ongoing'}",
             f"- Shared: {_names(flow['shared'])}",
             f"- Explicitly not shared: {_names(flow['not_shared'])}",
         ]
@@ -202,7 +252,7 @@ def _dataflow_md(report):
     lines += _table(
         ("Subprocessor", "Purpose", "Country", "Categories it may see"),
         [
-            (s["name"], s["purpose"], s["country"], ", ".join(c["name"] for c in s["categories"]))
+            (_md(s["name"]), _md(s["purpose"]), _md(s["country"]), _list(c["name"] for c in s["categories"]))
             for s in report["subprocessors"]
         ],
     )
@@ -210,20 +260,26 @@ def _dataflow_md(report):
     lines += _table(
         ("Reference", "Starts", "Ends", "DPA signed", "Breach notification (h)"),
         [
-            (c["reference"], c["starts_on"], c["ends_on"], c["dpa_signed_on"] or "no", c["breach_notification_hours"])
+            (
+                _md(c["reference"]),
+                _md(c["starts_on"]),
+                _md(c["ends_on"]),
+                _md(c["dpa_signed_on"]) or "no",
+                _md(c["breach_notification_hours"]),
+            )
             for c in report["contracts"]
         ],
     )
     lines += ["", "## Requirements", ""]
     lines += _table(
         ("Code", "Title", "Status", "Due"),
-        [(r["code"], r["title"], r["status_label"], r["due_on"]) for r in report["requirements"]],
+        [(_md(r["code"]), _md(r["title"]), _md(r["status_label"]), _md(r["due_on"])) for r in report["requirements"]],
     )
     lines += ["", "## Reviews", ""]
     lines += _table(
         ("Kind", "State", "Created", "Decided"),
         [
-            (r["kind"], r["state_label"], readable_time(r["created_at"]), readable_time(r["decided_at"]))
+            (_md(r["kind"]), _md(r["state_label"]), readable_time(r["created_at"]), readable_time(r["decided_at"]))
             for r in report["reviews"]
         ],
     )
@@ -232,8 +288,8 @@ def _dataflow_md(report):
         ("Incident", "Severity", "Detected", "Exposed", "Not exposed"),
         [
             (
-                i["title"],
-                i["severity"],
+                _md(i["title"]),
+                _md(i["severity"]),
                 readable_time(i["vendor_detected_at"]),
                 _names(i["exposure"]["exposed"]),
                 _names(i["exposure"]["not_exposed"]),
@@ -247,13 +303,13 @@ def _dataflow_md(report):
 def _incident_md(report):
     incident, n = report["incident"], report["notification"]
     lines = [
-        f"# Incident report: {incident['title']}",
+        f"# Incident report: {_md(incident['title'])}",
         "",
-        f"- Vendor: {report['vendor']['name']} (`{report['vendor']['slug']}`)",
-        f"- Severity: {incident['severity']}; status: {incident['status']}",
-        f"- Affected systems: {', '.join(s['name'] for s in report['affected_systems']) or '—'}",
-        f"- Flows: {', '.join(f['code'] for f in report['flows']) or '—'}",
-        f"- Data subjects: {', '.join(report['data_subjects']) or '—'}",
+        f"- Vendor: {_md(report['vendor']['name'])} ({_code(report['vendor']['slug'])})",
+        f"- Severity: {_md(incident['severity'])}; status: {_md(incident['status'])}",
+        f"- Affected systems: {_list(s['name'] for s in report['affected_systems'])}",
+        f"- Flows: {', '.join(_code(f['code']) for f in report['flows']) or '—'}",
+        f"- Data subjects: {_list(report['data_subjects'])}",
         "",
         "## Notification delay",
         "",
@@ -261,7 +317,7 @@ def _incident_md(report):
         f"- Vendor first told us: {readable_time(n['vendor_notified_at']) or 'no recorded date'}",
         f"- We received the data set: {readable_time(n['dataset_received_at']) or 'not yet'}",
         f"- Delay: {_hours(n['delay_hours'])}",
-        f"- Contract clause ({n['contract_reference']}): {_hours(n['contract_clause_hours'])} — "
+        f"- Contract clause ({_md(n['contract_reference'])}): {_hours(n['contract_clause_hours'])} — "
         f"{_verdict(n['contract_breached'])}",
         f"- Against GDPR's {n['gdpr_hours']} h: {_verdict(n['vendor_delay_exceeds_gdpr_hours'], 'exceeded')}",
         f"- Our public disclosure: {readable_time(n['public_disclosure_at']) or 'not yet'}, "
@@ -274,18 +330,31 @@ def _incident_md(report):
     for status, items in report["exposure"].items():
         for item in items:
             source = item.get("source") or {}
-            rows.append((status, item["name"], item["code"], source.get("key", ""), source.get("reliability_label")))
+            rows.append(
+                (
+                    _md(status),
+                    _md(item["name"]),
+                    _code(item["code"]),
+                    _md(source.get("key", "")),
+                    _md(source.get("reliability_label")),
+                )
+            )
     lines += _table(("Exposure", "Category", "Code", "Source", "Reliability"), rows)
+    lines += ["", "## Sources", ""]
+    lines += [
+        f"- {_link(s['key'], s.get('url'))}: {_md(s['title'])} ({_md(s['reliability_label'])})"
+        for s in report.get("sources", [])
+    ] or ["- none"]
     lines += ["", "## Conflicting claims", ""]
     lines += _table(
         ("About", "Claim", "Source", "Contradicted by", "Their statement"),
         [
             (
-                (c["category"] or {}).get("name") or c["subject"],
-                c["claim"],
-                f"{c['source']['key']} ({c['source']['reliability']})",
-                f"{c['contradicted_by']['source']['key']} ({c['contradicted_by']['source']['reliability']})",
-                c["contradicted_by"]["statement"],
+                _md((c["category"] or {}).get("name") or c["subject"]),
+                _md(c["claim"]),
+                f"{_md(c['source']['key'])} ({_md(c['source']['reliability'])})",
+                f"{_md(c['contradicted_by']['source']['key'])} ({_md(c['contradicted_by']['source']['reliability'])})",
+                _md(c["contradicted_by"]["statement"]),
             )
             for c in report["conflicts"]
         ],
@@ -294,20 +363,23 @@ def _incident_md(report):
     lines += _table(
         ("When", "What", "Source"),
         [
-            (readable_time(e["occurred_at"]) or "date unknown", e["description"], e["source"] or "")
+            (readable_time(e["occurred_at"]) or "date unknown", _md(e["description"]), _md(e["source"] or ""))
             for e in report["timeline"]
         ],
     )
     lines += ["", "## Response actions", ""]
     lines += [
-        f"- {a['kind_label']}: {a['description']}" + (" (done)" if a["done_at"] else "") for a in report["actions"]
+        f"- {_md(a['kind_label'])}: {_md(a['description'])}" + (" (done)" if a["done_at"] else "")
+        for a in report["actions"]
     ]
     lines += ["", "## Recommendations to affected people", ""]
-    lines += [f"- {r['text']}" for r in report["recommendations"]]
+    lines += [f"- {_md(r['text'])}" for r in report["recommendations"]]
     lines += ["", "## Scope amendments", ""]
     for amendment in report["amendments"]:
-        lines.append(f"- v{amendment['version']} ({readable_time(amendment['amended_at'])}): {amendment['reason']}")
-        lines += [f"  - {label}: {value}" for label, value in scope_lines(amendment.get("scope") or {})]
+        lines.append(
+            f"- v{amendment['version']} ({readable_time(amendment['amended_at'])}): {_md(amendment['reason'])}"
+        )
+        lines += [f"  - {_md(label)}: {_md(value)}" for label, value in scope_lines(amendment.get("scope") or {})]
     if not report["amendments"]:
         lines.append("- none")
     return lines

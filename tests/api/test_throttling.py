@@ -31,3 +31,15 @@ def test_under_the_limit_nothing_is_throttled(reviewer, monkeypatch):
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": f"{RATE_LIMIT}/minute", "anon": "100/minute"})
     client = token_client(reviewer)
     assert [client.get("/api/v1/vendors/").status_code for _ in range(RATE_LIMIT)] == [200] * RATE_LIMIT
+
+
+def test_a_forged_forwarded_for_does_not_dodge_the_anonymous_limit(db, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"token_exchange": f"{RATE_LIMIT}/minute"})
+    client = APIClient()
+    answers = [
+        client.post("/api/v1/auth/token/", {}, format="json", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}").status_code
+        for i in range(RATE_LIMIT + 1)
+    ]
+    assert answers == [400] * RATE_LIMIT + [429]

@@ -14,6 +14,8 @@ def test_production_settings_pass_check_deploy():
         "DJANGO_SETTINGS_MODULE": "vendorrisk.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "register.example.com",
+        # Production refuses to start without a database URL; the check itself opens no connection.
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{settings.BASE_DIR / 'db.sqlite3'}",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

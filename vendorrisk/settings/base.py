@@ -56,6 +56,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: an oversized body is refused from its Content-Length before any middleware or view reads it.
+    "apps.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,8 +130,19 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media-not-served/"
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Request size caps (README, "Request size caps"). Uploaded files above this size go to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+# Everything in a body but its files (form fields, JSON): a larger one is refused (400) as Django parses it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+# Any body, files included, refused with 413 from its Content-Length before it is read (apps/core/middleware.py).
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE + 512 * 1024)
+# Pages that upload evidence may carry one file of EVIDENCE_MAX_UPLOAD_BYTES plus this much form around it.
+EVIDENCE_UPLOAD_PATHS = [
+    r"^/admin/vendors/document/(add|\d+/change)/$",
+    r"^/admin/vendors/vendor/(add|\d+/change)/$",
+    r"^/api/v1/documents/",
+]
+EVIDENCE_UPLOAD_FORM_MARGIN_BYTES = 1024 * 1024
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="vendorrisk@localhost")
@@ -161,7 +174,12 @@ CONTENT_SECURITY_POLICY = {
 # --- Login throttling (django-axes): lock a username from an address after repeated failures, then cool off.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+# A username is locked only from the address that failed, so an attacker cannot lock a reviewer out everywhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind reverse proxies the address comes from X-Forwarded-For, trusting exactly this many proxies (README).
+# 0 (the default) trusts none and uses the connected peer: a forged header can never dodge a lockout.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 # API clients get a JSON 429 like every other API error; the admin login gets the plain message.
 AXES_LOCKOUT_CALLABLE = "apps.api.lockout.lockout_response"
@@ -189,6 +207,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.accounts.permissions.RolePermission"],
+    # JSON bodies must be one object of bounded depth (apps/api/parsers.py); forms for the browsable API.
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.api.parsers.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
@@ -203,6 +227,9 @@ REST_FRAMEWORK = {
         "token_exchange": env("API_THROTTLE_TOKEN_EXCHANGE", default="10/minute"),
     },
     "EXCEPTION_HANDLER": "apps.api.exceptions.exception_handler",
+    # Throttles tell anonymous clients apart by the same address as the lockout: X-Forwarded-For only through
+    # TRUSTED_PROXY_COUNT proxies. (DRF's default, None, would trust a header any client can forge.)
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "vendorrisk API",
@@ -299,8 +326,24 @@ AXES_VERBOSE = False
 # The audit history is evidence: shown in the admin, never reverted from it.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# One local-memory cache per process: DRF's throttling counters and the dashboard's heaviest figure live here.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vendorrisk"}}
+# DRF's throttling counters and the dashboard's heaviest figure live in the default cache. With several web
+# processes it must be shared (Redis), or every process keeps its own counters and N workers multiply every rate
+# limit by N. Without REDIS_URL / CACHE_URL (development) it is one local-memory cache per process.
+# Give the cache a Redis database of its own: clearing a Redis cache empties its whole database.
+CACHE_URL = env("CACHE_URL", default="") or env("REDIS_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="vendorrisk"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vendorrisk"}}
+# Axes keeps failures and lockouts in the database (AxesDatabaseHandler), shared by every process already; its
+# cache, used only by a cache handler, is the shared one too.
+AXES_CACHE = "default"
 # "Categories received by the most vendors" scans every flow-category row (~300 ms at 1,000,000 rows): the
 # dashboard keeps it this many seconds, so the figure may be up to a minute old. 0 computes it on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)

@@ -1,4 +1,4 @@
-"""Production: no insecure defaults. Refuses to start without SECRET_KEY and ALLOWED_HOSTS from the environment."""
+"""Production: no insecure defaults. Refuses to start without SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -14,6 +14,11 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment (comma-separated host names).")
 if WEBHOOK_ALLOW_LOOPBACK:  # noqa: F405 - from base
     raise ImproperlyConfigured("WEBHOOK_ALLOW_LOOPBACK is for tests only: webhooks must not reach this machine.")
+# base.py falls back to a SQLite file for development; production must never silently write the register there.
+if not env("DATABASE_URL", default=""):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set in the environment, e.g. postgres://user@host:5432/vendorrisk."
+    )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

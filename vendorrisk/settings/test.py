@@ -27,3 +27,5 @@ DASHBOARD_CACHE_SECONDS = 0
 # The webhook tests run real receivers on 127.0.0.1 (tests/notifications/receiver.py), and so does the broker test's
 # worker; the tests of the address rules turn this off to see loopback refused.
 WEBHOOK_ALLOW_LOOPBACK = True
+# The suite clears the cache between tests; it must never empty a shared Redis database (REDIS_URL in a .env).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vendorrisk-tests"}}

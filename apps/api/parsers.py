@@ -1,0 +1,50 @@
+"""The API's JSON parser: a body is one JSON object of bounded depth, or a 400 that says what is wrong.
+
+Every view reads `request.data` as a mapping; a body of `5`, `[]` or `null` used to reach them and end in a 500.
+Deeply nested JSON costs recursion in the parser and in every serializer that walks it; no API input here is
+more than a few levels deep.
+"""
+
+import json
+
+from django.conf import settings
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+# The deepest input here (an object holding lists of objects) is 3 levels; this leaves room and stops abuse.
+MAX_JSON_DEPTH = 32
+
+
+def _depth_exceeds(value, limit):
+    """Whether `value` nests containers more than `limit` deep, walked without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+class ObjectJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            data = json.loads(stream.read().decode(encoding))
+        except RecursionError:
+            raise ParseError(f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep.") from None
+        except ValueError as exc:  # also UnicodeDecodeError
+            raise ParseError(f"JSON parse error - {exc}") from None
+        if not isinstance(data, dict):
+            raise ParseError(f"The request body must be a JSON object, not {_kind(data)}.")
+        if _depth_exceeds(data, MAX_JSON_DEPTH):
+            raise ParseError(f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep.")
+        return data
+
+
+def _kind(value):
+    if value is None:
+        return "null"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array"}[type(value)]
