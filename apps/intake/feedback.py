@@ -44,6 +44,8 @@ def _tightening_reaches(scope: dict, *, tier: int, answers: dict, category_paths
         return False
     if scope.get("mechanism") and scope["mechanism"] != answers.get("mechanism"):
         return False
+    if scope.get("system") and scope["system"] not in {system.slug for system in answers.get("systems") or ()}:
+        return False
     if scope.get("data_categories"):
         scope_paths = DataCategory.objects.filter(code__in=scope["data_categories"]).values_list("path", flat=True)
         if not any(path.startswith(prefix) for path in category_paths for prefix in scope_paths):
