@@ -27,6 +27,23 @@ def _depth_exceeds(value, limit):
     return False
 
 
+def _has_nul(value) -> bool:
+    """Whether any key or string holds a NUL character. PostgreSQL text cannot store one, and a lookup by such
+    a value (a slug, a code) fails in the database instead of answering "no such row"."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if "\x00" in node:
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
 class ObjectJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}
@@ -41,6 +58,8 @@ class ObjectJSONParser(JSONParser):
             raise ParseError(f"The request body must be a JSON object, not {_kind(data)}.")
         if _depth_exceeds(data, MAX_JSON_DEPTH):
             raise ParseError(f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep.")
+        if _has_nul(data):
+            raise ParseError("The request body may not contain NUL characters (\\u0000).")
         return data
 
 

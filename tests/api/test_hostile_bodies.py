@@ -70,3 +70,12 @@ def test_a_reasonable_page_past_the_end_is_still_a_404(api, reviewer):
     VendorFactory(slug="acme")
     assert api(reviewer).get("/api/v1/vendors/", {"page": 50}).status_code == 404
     assert api(reviewer).get("/api/v1/contracts/", {"page": 50}).status_code == 404
+
+
+@pytest.mark.parametrize("body", ['{"vendor": "acme\\u0000", "title": "x"}', '{"a\\u0000": 1}', '{"l": ["\\u0000"]}'])
+def test_a_nul_character_anywhere_in_the_body_is_a_400(api, reviewer, body):
+    # PostgreSQL text cannot hold NUL: a slug lookup with one used to fail in the database (500), found by the fuzz
+    # test on PostgreSQL.
+    response = post_raw(api, reviewer, "/api/v1/incidents/", body)
+    assert response.status_code == 400, response.content
+    assert "NUL" in response.json()["detail"]
