@@ -9,10 +9,11 @@ import json
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 # The deepest input here (an object holding lists of objects) is 3 levels; this leaves room and stops abuse.
 MAX_JSON_DEPTH = 32
+NUL_MESSAGE = "The request body may not contain NUL characters (\\u0000)."
 
 
 def _depth_exceeds(value, limit):
@@ -59,7 +60,7 @@ class ObjectJSONParser(JSONParser):
         if _depth_exceeds(data, MAX_JSON_DEPTH):
             raise ParseError(f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep.")
         if _has_nul(data):
-            raise ParseError("The request body may not contain NUL characters (\\u0000).")
+            raise ParseError(NUL_MESSAGE)
         return data
 
 
@@ -67,3 +68,25 @@ def _kind(value):
     if value is None:
         return "null"
     return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array"}[type(value)]
+
+
+def _form_has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)
+
+
+class NulFreeFormParser(FormParser):
+    """Form bodies under the same rule as JSON ones: no NUL character in any key or value."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if _form_has_nul(data):
+            raise ParseError(NUL_MESSAGE)
+        return data
+
+
+class NulFreeMultiPartParser(MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        if _form_has_nul(parsed.data) or any("\x00" in (f.name or "") for f in parsed.files.values()):
+            raise ParseError(NUL_MESSAGE)
+        return parsed

@@ -79,3 +79,9 @@ def test_a_nul_character_anywhere_in_the_body_is_a_400(api, reviewer, body):
     response = post_raw(api, reviewer, "/api/v1/incidents/", body)
     assert response.status_code == 400, response.content
     assert "NUL" in response.json()["detail"]
+
+
+def test_a_nul_character_in_a_form_body_is_a_400(api, reviewer):
+    response = api(reviewer).post("/api/v1/incidents/", {"vendor": "acme\x00", "title": "x"})
+    assert response.status_code == 400, response.content
+    assert "NUL" in response.json()["detail"]

@@ -210,8 +210,8 @@ REST_FRAMEWORK = {
     # JSON bodies must be one object of bounded depth (apps/api/parsers.py); forms for the browsable API.
     "DEFAULT_PARSER_CLASSES": [
         "apps.api.parsers.ObjectJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "apps.api.parsers.NulFreeFormParser",
+        "apps.api.parsers.NulFreeMultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.StandardPagination",
