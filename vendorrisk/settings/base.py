@@ -52,6 +52,7 @@ LOCAL_APPS = [
     "apps.api",
     "apps.dashboard",
     "apps.demo",
+    "apps.sso",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A single sign-on whose provider proved a second factor counts as verified (apps.accounts.mfa).
+    "apps.sso.middleware.IdentityProviderSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -100,7 +103,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out username or address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, which LOCAL_PASSWORD_LOGIN can close to all but the break-glass accounts.
+    "apps.sso.backends.LocalPasswordBackend",
+    # OpenID Connect; answers only the callback of a flow this browser started (apps/sso/oidc.py).
+    "apps.sso.oidc.OIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -190,6 +196,38 @@ OTP_TOTP_ISSUER = "vendorrisk"
 ADMIN_REQUIRES_OTP = env.bool("ADMIN_REQUIRES_OTP", default=False)
 MFA_ENROLMENT_LINK_HOURS = env.int("MFA_ENROLMENT_LINK_HOURS", default=24)
 MFA_RECOVERY_CODES = 10
+
+# --- Single sign-on (apps.sso; README "Single sign-on"). OpenID Connect is on when OIDC_ISSUER and OIDC_CLIENT_ID
+# are set; endpoints come from the issuer's discovery document unless the OIDC_OP_* variables name them.
+OIDC_ISSUER = env("OIDC_ISSUER", default="")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your identity provider")
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", default="RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+# Client authentication at the token endpoint: HTTP Basic (client_secret_basic) or in the body (client_secret_post).
+OIDC_TOKEN_USE_BASIC_AUTH = env.bool("OIDC_TOKEN_USE_BASIC_AUTH", default=True)
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_CLOCK_SKEW_SECONDS = env.int("OIDC_CLOCK_SKEW_SECONDS", default=60)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT_SECONDS", default=10.0)
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-oidc-callback"
+OIDC_CREATE_USER = True
+# The provider's group names (or ids: Entra ID sends object ids) to our roles, as JSON:
+# {"vr-security": ["security-reviewer"], "vr-buyers": ["procurement"], "vr-admins": ["administrator"]}.
+SSO_GROUP_ROLES = env.json("SSO_GROUP_ROLES", default={})
+# A second factor proved by the provider: any of these `amr` values (RFC 8176), or an `acr` listed here.
+SSO_MFA_AMR_VALUES = env.list("SSO_MFA_AMR_VALUES", default=["mfa"])
+SSO_MFA_ACR_VALUES = env.list("SSO_MFA_ACR_VALUES", default=[])
+# Off: only SSO_BREAK_GLASS_USERNAMES may sign in with a local password (admin, intake, API token exchange).
+LOCAL_PASSWORD_LOGIN = env.bool("LOCAL_PASSWORD_LOGIN", default=True)
+SSO_BREAK_GLASS_USERNAMES = env.list("SSO_BREAK_GLASS_USERNAMES", default=[])
 
 # --- API tokens (django-rest-knox): hashed at rest, expiring, several per user, `Authorization: Token <token>`.
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
