@@ -27,9 +27,7 @@ def _free_username(wanted: str) -> str:
     return candidate
 
 
-def sign_in_external(
-    *, issuer: str, subject: str, username: str, email: str = "", name: str = "", groups=()
-) -> object:
+def sign_in_external(*, issuer: str, subject: str, username: str, email: str = "", name: str = "", groups=()) -> object:
     """The local user for a person the provider has just authenticated, with exactly the roles their groups give.
 
     Applied at every sign-in, so a group removed at the provider removes the role here. Refused (TransitionRefused)
@@ -53,9 +51,8 @@ def sign_in_external(
 @transaction.atomic
 def _apply_sign_in(*, issuer, subject, username, email, name, groups):
     roles = roles_for_groups(groups)
-    identity = (
-        ExternalIdentity.objects.select_for_update().select_related("user").filter(issuer=issuer, subject=subject).first()
-    )
+    identities = ExternalIdentity.objects.select_for_update().select_related("user")
+    identity = identities.filter(issuer=issuer, subject=subject).first()
     if identity and not identity.user.is_active:
         logger.warning("sso sign-in refused: %s is deactivated", identity.user.username)
         raise TransitionRefused("This account is deactivated.", code="sso_account_deactivated")
