@@ -17,14 +17,13 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from apps.accounts.mfa import IDP_SECOND_FACTOR_SESSION_KEY, second_factor_required
 from apps.core.exceptions import TransitionRefused
 
+from .flow import finish_after_login
 from .mapping import claims_prove_second_factor
 from .services import sign_in_external
 
@@ -175,11 +174,6 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
 
 
 def finish_sign_in(request, user, next_url):
-    """Log the user in (a new session) and ask for our TOTP only when the provider did not prove a second factor."""
-    proved = getattr(user, "sso_second_factor", False)
-    auth.login(request, user, backend=user.backend if hasattr(user, "backend") else None)
-    if proved:
-        request.session[IDP_SECOND_FACTOR_SESSION_KEY] = user.pk
-    if second_factor_required(user) and not proved:
-        return HttpResponseRedirect(f"{reverse('sso-verify')}?{urlencode({'next': next_url})}")
-    return HttpResponseRedirect(next_url)
+    """Log the user in (a new session), then on as `finish_after_login` says."""
+    auth.login(request, user)
+    return HttpResponseRedirect(finish_after_login(request, user, next_url))

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from apps.accounts.mfa import has_verified_second_factor
 
 from .oidc import oidc_configured
+from .saml import saml_configured
 
 
 def configured_providers() -> list[dict]:
@@ -20,6 +21,8 @@ def configured_providers() -> list[dict]:
     providers = []
     if oidc_configured():
         providers.append({"name": settings.OIDC_PROVIDER_NAME, "url": reverse("sso-oidc-login"), "kind": "oidc"})
+    if saml_configured():
+        providers.append({"name": settings.SAML_PROVIDER_NAME, "url": reverse("sso-saml-login"), "kind": "saml"})
     return providers
 
 

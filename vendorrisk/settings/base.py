@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # SAML keeps its outstanding requests in a cookie-backed session of its own (djangosaml2).
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,6 +109,8 @@ AUTHENTICATION_BACKENDS = [
     "apps.sso.backends.LocalPasswordBackend",
     # OpenID Connect; answers only the callback of a flow this browser started (apps/sso/oidc.py).
     "apps.sso.oidc.OIDCBackend",
+    # SAML 2.0; answers only djangosaml2's assertion consumer view, after the signature check (apps/sso/saml.py).
+    "apps.sso.saml.SAMLBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -225,6 +229,33 @@ SSO_GROUP_ROLES = env.json("SSO_GROUP_ROLES", default={})
 # A second factor proved by the provider: any of these `amr` values (RFC 8176), or an `acr` listed here.
 SSO_MFA_AMR_VALUES = env.list("SSO_MFA_AMR_VALUES", default=["mfa"])
 SSO_MFA_ACR_VALUES = env.list("SSO_MFA_ACR_VALUES", default=[])
+# SAML 2.0 is on when SAML_IDP_METADATA names the IdP's metadata: a file path or an https URL.
+SAML_IDP_METADATA = env("SAML_IDP_METADATA", default="")
+SAML_PROVIDER_NAME = env("SAML_PROVIDER_NAME", default="SAML single sign-on")
+# Our public address (https://vendorrisk.example.com); unset, it is taken from each request's host.
+SAML_SP_BASE_URL = env("SAML_SP_BASE_URL", default="")
+SAML_SP_ENTITY_ID = env("SAML_SP_ENTITY_ID", default="")  # default: <base>/sso/saml/metadata/
+# A key pair to sign our requests with (optional; the IdP's assertions must be signed in any case).
+SAML_SP_KEY_FILE = env("SAML_SP_KEY_FILE", default="")
+SAML_SP_CERT_FILE = env("SAML_SP_CERT_FILE", default="")
+SAML_XMLSEC_BINARY = env("SAML_XMLSEC_BINARY", default="/usr/bin/xmlsec1")
+SAML_GROUPS_ATTRIBUTE = env("SAML_GROUPS_ATTRIBUTE", default="groups")
+SAML_EMAIL_ATTRIBUTE = env("SAML_EMAIL_ATTRIBUTE", default="email")
+SAML_USERNAME_ATTRIBUTE = env("SAML_USERNAME_ATTRIBUTE", default="username")
+SAML_NAME_ATTRIBUTE = env("SAML_NAME_ATTRIBUTE", default="name")
+# AuthnContextClassRef values that mean a second factor was used (Entra ID sends the first when MFA was done).
+SSO_MFA_SAML_AUTHN_CONTEXTS = env.list(
+    "SSO_MFA_SAML_AUTHN_CONTEXTS",
+    default=[
+        "http://schemas.microsoft.com/claims/multipleauthn",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+    ],
+)
+SAML_CONFIG_LOADER = "apps.sso.saml.sp_config"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+# djangosaml2 would loosen the CSP of its pages through django-csp; every page here stays 'self'.
+SAML_CSP_HANDLER = ""
+SAML_SESSION_COOKIE_NAME = "saml_session"
 # Off: only SSO_BREAK_GLASS_USERNAMES may sign in with a local password (admin, intake, API token exchange).
 LOCAL_PASSWORD_LOGIN = env.bool("LOCAL_PASSWORD_LOGIN", default=True)
 SSO_BREAK_GLASS_USERNAMES = env.list("SSO_BREAK_GLASS_USERNAMES", default=[])
@@ -357,6 +388,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Axes logs every login at INFO; our own security log already says who logged in or failed.
         "axes": {"level": "WARNING"},
+        # pysaml2's schema loader says at INFO every time it reads a schema.
+        "xmlschema": {"level": "WARNING"},
     },
 }
 AXES_VERBOSE = False
