@@ -191,3 +191,14 @@ def test_without_configuration_there_is_no_provider_and_no_flow(client, settings
 
     assert "Sign in with" not in client.get("/accounts/login/").content.decode()
     assert client.get("/sso/oidc/login/").status_code == 404
+
+
+def test_refused_sign_ins_do_not_lock_single_sign_on_for_the_address(client, oidc, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    oidc.person("nora", groups=["marketing"])
+    for _ in range(3):
+        assert sign_in(client, oidc, "nora")["Location"] == "/accounts/login/"
+
+    oidc.person("nora", groups=["vr-buyers"])
+    assert sign_in(client, oidc, "nora")["Location"] == "/intake/"
+    assert signed_in_as(client) is not None

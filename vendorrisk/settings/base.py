@@ -191,6 +191,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
+# Single sign-on callbacks are throttled at the identity provider, not here (apps/sso/lockout.py).
+AXES_WHITELIST_CALLABLE = "apps.sso.lockout.is_single_sign_on_callback"
 # API clients get a JSON 429 like every other API error; the admin login gets the plain message.
 AXES_LOCKOUT_CALLABLE = "apps.api.lockout.lockout_response"
 
