@@ -5,7 +5,6 @@ from drf_spectacular.views import SpectacularAPIView
 from apps.accounts.views import mfa_enrolment_link, mfa_setup
 from apps.api.docs import swagger_ui
 from apps.core.views import healthz
-from apps.sso.views import SignInView
 from apps.vendors.evidence import evidence_download
 
 urlpatterns = [
@@ -15,8 +14,6 @@ urlpatterns = [
     path("evidence/<int:document_id>/", evidence_download, name="evidence-download"),
     path("accounts/mfa/", mfa_setup, name="mfa-setup"),
     path("accounts/mfa/enrol/<str:secret>/", mfa_enrolment_link, name="mfa-enrolment-link"),
-    # The sign-in page lists the configured identity providers above the password form.
-    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("sso/", include("apps.sso.urls")),
     path("api/v1/", include("apps.api.urls")),

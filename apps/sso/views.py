@@ -5,7 +5,6 @@ import django_otp
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,12 +25,9 @@ def configured_providers() -> list[dict]:
     return providers
 
 
-class SignInView(LoginView):
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["sso_providers"] = configured_providers()
-        context["local_passwords"] = settings.LOCAL_PASSWORD_LOGIN
-        return context
+def sign_in_options(request):
+    """Context processor: the providers every sign-in page (ours, the admin's) lists above its password form."""
+    return {"sso_providers": configured_providers(), "local_passwords": settings.LOCAL_PASSWORD_LOGIN}
 
 
 class SecondFactorForm(forms.Form):

@@ -202,3 +202,17 @@ def test_refused_sign_ins_do_not_lock_single_sign_on_for_the_address(client, oid
     oidc.person("nora", groups=["vr-buyers"])
     assert sign_in(client, oidc, "nora")["Location"] == "/intake/"
     assert signed_in_as(client) is not None
+
+
+@pytest.mark.parametrize("otp_required", [False, True])
+def test_the_admin_sign_in_page_lists_the_provider_and_comes_back_to_the_admin(client, oidc, settings, otp_required):
+    settings.ADMIN_REQUIRES_OTP = otp_required
+    page = client.get("/admin/login/?next=/admin/").content.decode()
+
+    assert 'href="/sso/oidc/login/?next=/admin/"' in page
+    assert 'name="password"' in page
+
+    oidc.person("ada", groups=["vr-security"], amr=["pwd", "mfa"])
+    response = client.get(oidc.authorize(start(client, "/admin/"), "ada"))
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

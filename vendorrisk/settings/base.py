@@ -92,6 +92,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The identity providers that sign-in pages list (apps.sso).
+                "apps.sso.views.sign_in_options",
             ],
         },
     },
