@@ -87,7 +87,14 @@ class OIDCBackend(OIDCAuthenticationBackend):
             return super().authenticate(request, nonce=nonce, code_verifier=code_verifier)
         except TransitionRefused as refusal:
             request.sso_refusal = str(refusal)
-        except (SuspiciousOperation, jwt.PyJWTError, requests.RequestException, ValueError, KeyError) as exc:
+        except (
+            SuspiciousOperation,
+            ImproperlyConfigured,
+            jwt.PyJWTError,
+            requests.RequestException,
+            ValueError,
+            KeyError,
+        ) as exc:
             logger.warning("oidc sign-in refused: %s", exc)
         return None
 

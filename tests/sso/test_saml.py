@@ -128,3 +128,15 @@ def test_a_second_factor_in_the_authentication_context_satisfies_mfa(client, sam
 
 def test_the_sign_in_page_lists_the_saml_provider(client, saml):
     assert "Sign in with Corporate SAML" in client.get("/accounts/login/").content.decode()
+
+
+def test_a_response_replayed_after_use_is_refused(client, saml, caplog):
+    xml, relay = saml.respond(start(client), subject="yves", groups=["vr-buyers"])
+    assert post_response(client, xml, relay)["Location"] == "/intake/"
+    client.logout()
+
+    response = post_response(client, xml, relay)
+
+    assert response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+    assert "Unsolicited response" in caplog.text
