@@ -1,4 +1,4 @@
-"""Shared fixtures and the rules for the `postgres`, `broker` and `browser` markers.
+"""Shared fixtures and the rules for the `postgres`, `broker`, `browser` and `saml` markers.
 
 Where a marker's service is missing the test is skipped with the reason; CI sets
 VENDORRISK_REQUIRE_SERVICES=1 so that a missing service fails the run instead of hiding it.
@@ -20,6 +20,7 @@ from tests.factories.accounts import UserFactory
 
 REQUIRE_SERVICES = os.environ.get("VENDORRISK_REQUIRE_SERVICES") == "1"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+XMLSEC1 = shutil.which("xmlsec1")
 
 
 def _missing_service(item):
@@ -29,6 +30,8 @@ def _missing_service(item):
         return "needs a real broker (CELERY_BROKER_URL is unset)"
     if item.get_closest_marker("browser") and not CHROMIUM:
         return "needs Chromium (/usr/bin/chromium not installed)"
+    if item.get_closest_marker("saml") and not XMLSEC1:
+        return "needs xmlsec1 (apt-get install xmlsec1) to check SAML signatures"
     return None
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/mfa/", mfa_setup, name="mfa-setup"),
     path("accounts/mfa/enrol/<str:secret>/", mfa_enrolment_link, name="mfa-enrolment-link"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("sso/", include("apps.sso.urls")),
     path("api/v1/", include("apps.api.urls")),
     path("intake/", include("apps.intake.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -18,17 +18,25 @@ MFA_REQUIRED_MESSAGE = (
 )
 
 
+# Set by single sign-on (apps.sso) to the user's id when the identity provider's signed `amr`/`acr` said a second
+# factor was used; apps.sso.middleware then marks that session's user as verified.
+IDP_SECOND_FACTOR_SESSION_KEY = "sso_second_factor_user"
+
+
 def second_factor_required(user) -> bool:
     """Whether this user must show a second factor at the doors (security reviewers, superusers included)."""
     return bool(settings.ADMIN_REQUIRES_OTP) and is_security_reviewer(user)
 
 
 def has_verified_second_factor(user, auth=None) -> bool:
-    """A session verified with OTP (django-otp's middleware sets `is_verified`), or a token issued after one."""
+    """A session verified with OTP (django-otp's middleware sets `is_verified`), or a token issued after one, or a
+    session whose identity provider proved a second factor (apps.sso.middleware sets `idp_second_factor`)."""
     from .models import ApiToken
 
     if isinstance(auth, ApiToken):
         return auth.second_factor
+    if getattr(user, "idp_second_factor", False):
+        return True
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
 

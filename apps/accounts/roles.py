@@ -1,4 +1,4 @@
-"""The three roles, as Django groups with model permissions. One place says what each role may do."""
+"""The roles, as Django groups with model permissions. One place says what each role may do."""
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
@@ -7,7 +7,10 @@ from django.db.models import Q
 SECURITY_REVIEWER = "security-reviewer"
 PROCUREMENT = "procurement"
 DASHBOARD = "dashboard"
-ROLES = (SECURITY_REVIEWER, PROCUREMENT, DASHBOARD)
+# Manages people and their access (user management pages: issue 24). It holds no register permission by itself:
+# reading or changing the register still takes the security-reviewer role.
+ADMINISTRATOR = "administrator"
+ROLES = (SECURITY_REVIEWER, PROCUREMENT, DASHBOARD, ADMINISTRATOR)
 
 # Apps whose models make up the register. Security reviewers keep it; dashboards read it.
 REGISTER_APPS = ("vendors", "datamap", "incidents", "risk", "reviews", "intake", "notifications")
@@ -43,6 +46,8 @@ def sync_roles():
     for app_label, codename in PROCUREMENT_PERMISSIONS:
         wanted |= Q(content_type__app_label=app_label, codename=codename)
     procurement.permissions.set(Permission.objects.filter(wanted))
+
+    Group.objects.get_or_create(name=ADMINISTRATOR)
 
 
 def has_role(user, role):

@@ -52,6 +52,7 @@ LOCAL_APPS = [
     "apps.api",
     "apps.dashboard",
     "apps.demo",
+    "apps.sso",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -61,11 +62,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # SAML keeps its outstanding requests in a cookie-backed session of its own (djangosaml2).
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A single sign-on whose provider proved a second factor counts as verified (apps.accounts.mfa).
+    "apps.sso.middleware.IdentityProviderSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -87,6 +92,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The identity providers that sign-in pages list (apps.sso).
+                "apps.sso.views.sign_in_options",
             ],
         },
     },
@@ -100,7 +107,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out username or address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, which LOCAL_PASSWORD_LOGIN can close to all but the break-glass accounts.
+    "apps.sso.backends.LocalPasswordBackend",
+    # OpenID Connect; answers only the callback of a flow this browser started (apps/sso/oidc.py).
+    "apps.sso.oidc.OIDCBackend",
+    # SAML 2.0; answers only djangosaml2's assertion consumer view, after the signature check (apps/sso/saml.py).
+    "apps.sso.saml.SAMLBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -181,6 +193,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
+# Single sign-on callbacks are throttled at the identity provider, not here (apps/sso/lockout.py).
+AXES_WHITELIST_CALLABLE = "apps.sso.lockout.is_single_sign_on_callback"
 # API clients get a JSON 429 like every other API error; the admin login gets the plain message.
 AXES_LOCKOUT_CALLABLE = "apps.api.lockout.lockout_response"
 
@@ -190,6 +204,65 @@ OTP_TOTP_ISSUER = "vendorrisk"
 ADMIN_REQUIRES_OTP = env.bool("ADMIN_REQUIRES_OTP", default=False)
 MFA_ENROLMENT_LINK_HOURS = env.int("MFA_ENROLMENT_LINK_HOURS", default=24)
 MFA_RECOVERY_CODES = 10
+
+# --- Single sign-on (apps.sso; README "Single sign-on"). OpenID Connect is on when OIDC_ISSUER and OIDC_CLIENT_ID
+# are set; endpoints come from the issuer's discovery document unless the OIDC_OP_* variables name them.
+OIDC_ISSUER = env("OIDC_ISSUER", default="")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your identity provider")
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", default="RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+# Client authentication at the token endpoint: HTTP Basic (client_secret_basic) or in the body (client_secret_post).
+OIDC_TOKEN_USE_BASIC_AUTH = env.bool("OIDC_TOKEN_USE_BASIC_AUTH", default=True)
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_CLOCK_SKEW_SECONDS = env.int("OIDC_CLOCK_SKEW_SECONDS", default=60)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT_SECONDS", default=10.0)
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-oidc-callback"
+OIDC_CREATE_USER = True
+# The provider's group names (or ids: Entra ID sends object ids) to our roles, as JSON:
+# {"vr-security": ["security-reviewer"], "vr-buyers": ["procurement"], "vr-admins": ["administrator"]}.
+SSO_GROUP_ROLES = env.json("SSO_GROUP_ROLES", default={})
+# A second factor proved by the provider: any of these `amr` values (RFC 8176), or an `acr` listed here.
+SSO_MFA_AMR_VALUES = env.list("SSO_MFA_AMR_VALUES", default=["mfa"])
+SSO_MFA_ACR_VALUES = env.list("SSO_MFA_ACR_VALUES", default=[])
+# SAML 2.0 is on when SAML_IDP_METADATA names the IdP's metadata: a file path or an https URL.
+SAML_IDP_METADATA = env("SAML_IDP_METADATA", default="")
+SAML_PROVIDER_NAME = env("SAML_PROVIDER_NAME", default="SAML single sign-on")
+# Our public address (https://vendorrisk.example.com); unset, it is taken from each request's host.
+SAML_SP_BASE_URL = env("SAML_SP_BASE_URL", default="")
+SAML_SP_ENTITY_ID = env("SAML_SP_ENTITY_ID", default="")  # default: <base>/sso/saml/metadata/
+# A key pair to sign our requests with (optional; the IdP's assertions must be signed in any case).
+SAML_SP_KEY_FILE = env("SAML_SP_KEY_FILE", default="")
+SAML_SP_CERT_FILE = env("SAML_SP_CERT_FILE", default="")
+SAML_XMLSEC_BINARY = env("SAML_XMLSEC_BINARY", default="/usr/bin/xmlsec1")
+SAML_GROUPS_ATTRIBUTE = env("SAML_GROUPS_ATTRIBUTE", default="groups")
+SAML_EMAIL_ATTRIBUTE = env("SAML_EMAIL_ATTRIBUTE", default="email")
+SAML_USERNAME_ATTRIBUTE = env("SAML_USERNAME_ATTRIBUTE", default="username")
+SAML_NAME_ATTRIBUTE = env("SAML_NAME_ATTRIBUTE", default="name")
+# AuthnContextClassRef values that mean a second factor was used (Entra ID sends the first when MFA was done).
+SSO_MFA_SAML_AUTHN_CONTEXTS = env.list(
+    "SSO_MFA_SAML_AUTHN_CONTEXTS",
+    default=[
+        "http://schemas.microsoft.com/claims/multipleauthn",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+    ],
+)
+SAML_CONFIG_LOADER = "apps.sso.saml.sp_config"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+# djangosaml2 would loosen the CSP of its pages through django-csp; every page here stays 'self'.
+SAML_CSP_HANDLER = ""
+SAML_SESSION_COOKIE_NAME = "saml_session"
+# Off: only SSO_BREAK_GLASS_USERNAMES may sign in with a local password (admin, intake, API token exchange).
+LOCAL_PASSWORD_LOGIN = env.bool("LOCAL_PASSWORD_LOGIN", default=True)
+SSO_BREAK_GLASS_USERNAMES = env.list("SSO_BREAK_GLASS_USERNAMES", default=[])
 
 # --- API tokens (django-rest-knox): hashed at rest, expiring, several per user, `Authorization: Token <token>`.
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
@@ -319,6 +392,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Axes logs every login at INFO; our own security log already says who logged in or failed.
         "axes": {"level": "WARNING"},
+        # pysaml2's schema loader says at INFO every time it reads a schema.
+        "xmlschema": {"level": "WARNING"},
     },
 }
 AXES_VERBOSE = False

@@ -20,6 +20,14 @@ if not env("DATABASE_URL", default=""):
         "DATABASE_URL must be set in the environment, e.g. postgres://user@host:5432/vendorrisk."
     )
 
+# Single sign-on trusts what comes from these addresses: never over plain http.
+if OIDC_ISSUER and not OIDC_ISSUER.startswith("https://"):  # noqa: F405 - from base
+    raise ImproperlyConfigured("OIDC_ISSUER must be an https:// URL.")
+if SAML_IDP_METADATA.startswith("http://"):  # noqa: F405 - from base
+    raise ImproperlyConfigured("SAML_IDP_METADATA must be a file or an https:// URL.")
+if not LOCAL_PASSWORD_LOGIN and not SSO_BREAK_GLASS_USERNAMES:  # noqa: F405 - from base
+    raise ImproperlyConfigured("LOCAL_PASSWORD_LOGIN is off: name a break-glass account in SSO_BREAK_GLASS_USERNAMES.")
+
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
