@@ -52,6 +52,7 @@ LOCAL_APPS = [
     "apps.api",
     "apps.dashboard",
     "apps.demo",
+    "apps.exchange",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
