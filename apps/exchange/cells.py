@@ -30,13 +30,16 @@ def cell_text(value) -> str:
 class Column:
     """One column of a sheet: its name (the model field it writes, mostly) and how its text converts."""
 
-    def __init__(self, name, type="text", *, required=False, field=None, sort=False):
+    def __init__(self, name, type="text", *, required=False, field=None, sort=False, case=None):
         self.name, self.type, self.required, self.field, self.sort = name, type, required, field or name, sort
+        self.case = case  # "upper" or "lower": the service stores it so (countries, LEIs; domains)
 
     def parse(self, text: str):
         """The Python value of a cell's text; ValueError with the reason when it is not one."""
         if self.required and not text:
             raise ValueError(_("This column is required."))
+        if self.case:
+            text = text.upper() if self.case == "upper" else text.lower()
         parse = getattr(self, f"_parse_{self.type}")
         return parse(text)
 
