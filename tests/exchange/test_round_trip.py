@@ -39,9 +39,7 @@ def test_an_export_reimports_to_the_same_register(register, reviewer, fmt, filen
         report = import_register(stream=first, filename=filename, actor=reviewer, apply=True)
 
     assert report.ok and stray == [], report.errors
-    assert {name: (s.created, s.changed) for name, s in report.sheets.items()} == {
-        name: (0, 0) for name in report.sheets
-    }
+    assert {name: (s.created, s.changed) for name, s in report.sheets.items()} == dict.fromkeys(report.sheets, (0, 0))
     assert report.sheets["flows"].unchanged == 1 and report.sheets["subprocessors"].unchanged == 1
     assert _history_rows() == history
     again = io.BytesIO()
@@ -80,7 +78,7 @@ def test_the_template_has_every_sheet_and_no_rows(register, tmp_path):
 
     book = openpyxl.load_workbook(path, read_only=True)
     assert {"vendors", "services", "contracts", "flows", "subprocessors", "arrangements"} <= set(book.sheetnames)
-    assert [row for row in book["vendors"].iter_rows(values_only=True)] == [
+    assert list(book["vendors"].iter_rows(values_only=True)) == [
         ("slug", "legal_name", "display_name", "website", "domains", "hq_country", "category", "description")
     ]
 

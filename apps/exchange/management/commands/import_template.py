@@ -1,4 +1,4 @@
-"""`manage.py import_template [--output FILE] [--format xlsx|csv]`: the empty workbook to fill in, one sheet per kind."""
+"""`manage.py import_template [--output FILE] [--format xlsx|csv]`: the empty workbook to fill in, a sheet per kind."""
 
 from django.core.management.base import BaseCommand
 

@@ -1,0 +1,78 @@
+"""Demo step: the register's organisation and the demo vendors filled in, so that the demo's RoI validates.
+
+Every value here is demo data, not a fact about the companies: the organisation is fictitious, and its LEI and
+Mixpanel's are made up (valid check digits, registered to no one). Idempotent: each row is set through the services.
+"""
+
+import datetime
+
+from apps.vendors.models import Contract, Vendor
+from apps.vendors.services import contract_update
+
+from . import choices
+from .codes import lei_with_check_digits
+from .models import IctFunction, OrganisationEntity, ProviderIdentity
+from .services import arrangement_set, entity_create, function_create, provider_identity_set
+
+ORGANISATION_LEI = lei_with_check_digits("5299DEMOREGISTER01")
+PROVIDER_LEIS = {"mixpanel": lei_with_check_digits("5299DEMOMIXPANEL01")}
+FUNCTION = "api-console-analytics"
+
+
+def setup():
+    entity = OrganisationEntity.objects.filter(lei=ORGANISATION_LEI).first() or entity_create(
+        actor=None,
+        lei=ORGANISATION_LEI,
+        name="Demo Organisation (fictitious, demo data)",
+        country="IE",
+        entity_type=choices.EntityType.OTHER_FINANCIAL,
+        hierarchy=choices.Hierarchy.ULTIMATE_PARENT,
+        competent_authority="Central Bank of Ireland (demo data)",
+        currency="EUR",
+        integrated_on=datetime.date(2025, 1, 17),
+        maintains_register=True,
+    )
+    if not IctFunction.objects.filter(identifier=FUNCTION).exists():
+        function_create(
+            actor=None,
+            identifier=FUNCTION,
+            name="Product analytics of the API console",
+            entity=entity,
+            licensed_activity="eba_TA:x252",
+            criticality=choices.Criticality.NOT_CRITICAL,
+            last_assessed_on=datetime.date(2025, 1, 10),
+            discontinuing_impact=choices.Impact.LOW,
+        )
+    for slug, lei in PROVIDER_LEIS.items():
+        vendor = Vendor.objects.filter(slug=slug).first()
+        if vendor is None:
+            continue
+        if not ProviderIdentity.objects.filter(vendor=vendor).exists():
+            provider_identity_set(vendor=vendor, actor=None, code=lei, code_type=choices.CodeType.LEI)
+        for contract in Contract.objects.filter(vendor=vendor, dora_arrangement__isnull=True):
+            if contract.annual_value is None or contract.termination_notice_days is None:
+                contract_update(
+                    contract=contract,
+                    actor=None,
+                    annual_value=contract.annual_value or 24000,
+                    termination_notice_days=contract.termination_notice_days or 30,
+                )
+            arrangement_set(
+                contract=contract,
+                actor=None,
+                entity=entity,
+                ict_service_type=choices.IctServiceType.SAAS,
+                function_identifiers=[FUNCTION],
+                currency="EUR",
+                governing_law_country="US",
+                provision_country="US",
+                provider_notice_days=30,
+                data_stored=True,
+                data_sensitiveness=choices.Level.MEDIUM,
+                reliance=choices.Reliance.LOW,
+                substitutability=choices.Substitutability.EASY,
+                exit_plan=True,
+                reintegration=choices.Reintegration.EASY,
+                discontinuing_impact=choices.Impact.LOW,
+                alternative_providers="Amplitude; self-hosted analytics",
+            )
