@@ -6,12 +6,14 @@ Mixpanel's are made up (valid check digits, registered to no one). Idempotent: e
 
 import datetime
 
+from apps.datamap.models import DataFlow
+from apps.datamap.services import flow_update
 from apps.vendors.models import Contract, Vendor
 from apps.vendors.services import contract_update
 
 from . import choices
 from .codes import lei_with_check_digits
-from .models import IctFunction, OrganisationEntity, ProviderIdentity
+from .models import ArrangementDetails, IctFunction, OrganisationEntity, ProviderIdentity
 from .services import arrangement_set, entity_create, function_create, provider_identity_set
 
 ORGANISATION_LEI = lei_with_check_digits("5299DEMOREGISTER01")
@@ -47,9 +49,12 @@ def setup():
         vendor = Vendor.objects.filter(slug=slug).first()
         if vendor is None:
             continue
+        # Where Mixpanel keeps and processes our data: a demo assumption (the case sources do not say).
+        for flow in DataFlow.objects.filter(vendor=vendor, storage_countries=[]):
+            flow_update(flow=flow, actor=None, storage_countries=["US"], processing_countries=["US"])
         if not ProviderIdentity.objects.filter(vendor=vendor).exists():
             provider_identity_set(vendor=vendor, actor=None, code=lei, code_type=choices.CodeType.LEI)
-        for contract in Contract.objects.filter(vendor=vendor, dora_arrangement__isnull=True):
+        for contract in Contract.objects.filter(vendor=vendor):
             if contract.annual_value is None or contract.termination_notice_days is None:
                 contract_update(
                     contract=contract,
@@ -57,6 +62,8 @@ def setup():
                     annual_value=contract.annual_value or 24000,
                     termination_notice_days=contract.termination_notice_days or 30,
                 )
+            if ArrangementDetails.objects.filter(contract=contract).exists():
+                continue
             arrangement_set(
                 contract=contract,
                 actor=None,

@@ -13,7 +13,7 @@ import decimal
 import re
 from dataclasses import dataclass
 
-from ..choices import CodeType
+from ..choices import CodeType, Criticality, Substitutability, YesNo
 from ..codes import COUNTRIES, CURRENCIES, EUID_PATTERN, iso_date_problem, lei_problem
 from .templates import LISTS, TEMPLATES, TEMPLATES_BY_CODE
 
@@ -49,6 +49,15 @@ class Finding:
             "rule": self.rule,
             "message": self.message,
         }
+
+
+# Columns the instructions make mandatory when another column holds a value (CIR 2024/2956 Annex II).
+CONDITIONAL = {
+    ("B_02.02", "c0150"): ("c0140", YesNo.YES),
+    ("B_02.02", "c0170"): ("c0140", YesNo.YES),
+    ("B_06.01", "c0060"): ("c0050", Criticality.CRITICAL),
+    ("B_07.01", "c0060"): ("c0050", Substitutability.NOT_SUBSTITUTABLE),
+}
 
 
 def _format_problem(kind, value, row, template, column):
@@ -102,7 +111,8 @@ def _column_findings(tables):
         for column in template.columns:
             value = (row.get(column.code) or "").strip()
             if not value:
-                if column.mandatory:
+                condition = CONDITIONAL.get((template.code, column.code))
+                if column.mandatory or (condition and row.get(condition[0]) == condition[1]):
                     yield Finding(template.code, number, column.code, "mandatory", f"{column.label} is mandatory.")
                 continue
             problem = _format_problem(column.kind, value, row, template.code, column.code)

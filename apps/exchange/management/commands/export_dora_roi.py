@@ -42,6 +42,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{output}: {name} ({sum(len(rows) for rows in tables.values())} rows)")
         if validate:
             self._report(validate_roi(tables))
+        return None
 
     def _report(self, findings):
         for finding in findings:
