@@ -19,6 +19,7 @@ from apps.api.negotiation import IgnoreFormatParameterNegotiation
 from ..dora.roi import build_roi
 from ..dora.validate import validate_roi
 from ..downloads import export_format, reference_date, register_download, roi_download
+from ..exporter import CONTENT_TYPES
 from ..importer import UnreadableFile, import_register
 
 
@@ -51,7 +52,11 @@ class ExportView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv", "json"])],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+            (200, CONTENT_TYPES["csv"]): OpenApiTypes.BINARY,
+            (200, CONTENT_TYPES["json"]): OpenApiTypes.OBJECT,
+        },
     )
     def get(self, request):
         return register_download(export_format(request.query_params.get("format")))
@@ -61,14 +66,15 @@ class RoiView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("reference_date", OpenApiTypes.DATE), OpenApiParameter("download", bool)],
         responses={
-            200: inline_serializer(
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            (200, "application/json"): inline_serializer(
                 "RoiFindings",
                 {
                     "reference_date": serializers.DateField(),
                     "error_count": serializers.IntegerField(),
                     "findings": serializers.ListField(child=serializers.DictField()),
                 },
-            )
+            ),
         },
     )
     def get(self, request):
