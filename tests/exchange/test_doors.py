@@ -103,3 +103,12 @@ def test_a_dashboard_token_reads_exports_but_cannot_import(catalogue):
 def test_api_export_names_a_bad_format(reviewer):
     response = _api(reviewer).get("/api/v1/exchange/export/", {"format": "pdf"})
     assert response.status_code == 400 and "format" in response.json()
+
+
+def test_import_pages_accept_a_whole_register_file_and_no_more(settings):
+    from apps.core.middleware import RequestBodyLimitMiddleware
+
+    limits = RequestBodyLimitMiddleware(lambda request: None)
+    assert limits.limit_for("/admin/exchange/import/") == settings.IMPORT_MAX_UPLOAD_BYTES
+    assert limits.limit_for("/api/v1/exchange/import/") == settings.IMPORT_MAX_UPLOAD_BYTES
+    assert limits.limit_for("/api/v1/vendors/") == settings.MAX_REQUEST_BODY_BYTES < settings.IMPORT_MAX_UPLOAD_BYTES
