@@ -10,6 +10,7 @@ from apps.vendors.evidence import evidence_download
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/reports/", include("apps.reports.urls")),
+    path("admin/exchange/", include("apps.exchange.urls")),
     path("admin/", admin.site.urls),
     path("evidence/<int:document_id>/", evidence_download, name="evidence-download"),
     path("accounts/mfa/", mfa_setup, name="mfa-setup"),

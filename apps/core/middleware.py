@@ -16,6 +16,7 @@ class RequestBodyLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.evidence_paths = [re.compile(pattern) for pattern in settings.EVIDENCE_UPLOAD_PATHS]
+        self.import_paths = [re.compile(pattern) for pattern in getattr(settings, "IMPORT_UPLOAD_PATHS", ())]
 
     def __call__(self, request):
         declared = request.META.get("CONTENT_LENGTH") or "0"
@@ -29,6 +30,8 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
     def limit_for(self, path):
+        if any(pattern.match(path) for pattern in self.import_paths):
+            return settings.IMPORT_MAX_UPLOAD_BYTES
         if any(pattern.match(path) for pattern in self.evidence_paths):
             return settings.EVIDENCE_MAX_UPLOAD_BYTES + settings.EVIDENCE_UPLOAD_FORM_MARGIN_BYTES
         return settings.MAX_REQUEST_BODY_BYTES

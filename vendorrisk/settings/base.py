@@ -53,6 +53,7 @@ LOCAL_APPS = [
     "apps.dashboard",
     "apps.demo",
     "apps.sso",
+    "apps.exchange",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -155,6 +156,9 @@ EVIDENCE_UPLOAD_PATHS = [
     r"^/api/v1/documents/",
 ]
 EVIDENCE_UPLOAD_FORM_MARGIN_BYTES = 1024 * 1024
+# Register imports (apps.exchange) carry a whole workbook: 10,000 vendors and 100,000 flows is about 15 MB of XLSX.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=64 * 1024 * 1024)
+IMPORT_UPLOAD_PATHS = [r"^/admin/exchange/import/$", r"^/api/v1/exchange/import/$"]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="vendorrisk@localhost")
