@@ -49,6 +49,7 @@ LOCAL_APPS = [
     "apps.intake",
     "apps.notifications",
     "apps.watch",
+    "apps.observation",
     "apps.api",
     "apps.dashboard",
     "apps.demo",
