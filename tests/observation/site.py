@@ -75,7 +75,9 @@ def tracked_site():
             "/": ("text/html", page),
             "/user.js": (
                 "application/javascript",
-                f"window.currentUser = {{id: '{CANARY_USER_ID}', email: '{CANARY_EMAIL}', name: '{CANARY_NAME}'}};".encode(),
+                (
+                    f"window.currentUser = {{id: '{CANARY_USER_ID}', email: '{CANARY_EMAIL}', name: '{CANARY_NAME}'}};"
+                ).encode(),
             ),
         }
         site, site_log = stack.enter_context(serve("127.0.0.1", site_routes))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.datamap.choices import Mechanism, Sharing
+from apps.datamap.choices import Mechanism
 from apps.datamap.models import DataCategory
 from apps.observation import services
 from apps.observation.choices import CrawlStatus, FindingKind, FindingSeverity, FindingStatus
