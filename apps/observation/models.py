@@ -75,8 +75,8 @@ class ObservationTarget(TimeStampedModel):
             raise ValidationError({"pages": _("List at least one page URL to check.")})
         if self.max_requests < 1 or self.max_requests > 10000:
             raise ValidationError({"max_requests": _("Between 1 and 10000 requests.")})
-        if self.max_seconds < 5 or self.max_seconds > 1800:
-            raise ValidationError({"max_seconds": _("Between 5 and 1800 seconds.")})
+        if self.max_seconds < 5 or self.max_seconds > 600:
+            raise ValidationError({"max_seconds": _("Between 5 and 600 seconds (a crawl runs inside one task).")})
 
 
 class Crawl(models.Model):

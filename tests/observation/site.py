@@ -6,6 +6,7 @@ Each server logs every request it receives, so a test can prove what the crawl l
 """
 
 import threading
+import time
 from contextlib import ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -22,6 +23,8 @@ def _handler(routes, log):
                 self.rfile.read(length)
             log.append((self.command, self.path))
             path = self.path.split("?", 1)[0]
+            if path == "/slow":
+                time.sleep(20)
             content_type, body = routes.get(path, ("text/plain", b""))
             self.send_response(200 if path in routes else 404)
             self.send_header("Content-Type", content_type)
@@ -80,5 +83,11 @@ def tracked_site():
                 ).encode(),
             ),
         }
+        site_routes["/away"] = (
+            "text/html",
+            b"<!doctype html><script src='/away.js'></script><p>leaving</p>",
+        )
+        site_routes["/away.js"] = ("application/javascript", f"location.href = '{unknown}/landing';".encode())
+        site_routes["/slow"] = ("text/html", b"<p>late</p>")
         site, site_log = stack.enter_context(serve("127.0.0.1", site_routes))
         yield site, tracker, unknown, {"site": site_log, "tracker": tracker_log, "unknown": unknown_log}

@@ -266,6 +266,11 @@ SPECTACULAR_SETTINGS = {
         "ReviewStateEnum": "apps.reviews.choices.ReviewState",
         "ReviewKindEnum": "apps.reviews.choices.ReviewKind",
         "FindingStatusEnum": "apps.reviews.choices.FindingStatus",
+        "DriftFindingKindEnum": "apps.observation.choices.FindingKind",
+        "DriftFindingSeverityEnum": "apps.observation.choices.FindingSeverity",
+        "DriftFindingStatusEnum": "apps.observation.choices.FindingStatus",
+        "ObservationSourceEnum": "apps.observation.choices.Source",
+        "CrawlStatusEnum": "apps.observation.choices.CrawlStatus",
     },
 }
 
