@@ -27,7 +27,7 @@ from apps.vendors import services as vendor_services
 
 from . import classify, crawler
 from .choices import CrawlStatus, FindingKind, FindingSeverity, FindingStatus, Source
-from .models import Crawl, DriftFinding, FlowSighting, ObservationTarget, ObservedRequest
+from .models import Crawl, DriftFinding, FlowSighting, ObservationTarget, ObservedRequest, SdkHost
 
 TARGET_FIELDS = frozenset(
     {
@@ -609,3 +609,31 @@ def finding_accept(*, finding: DriftFinding, actor, vendor=None, service=None, n
     elif finding.kind == FindingKind.STALE_FLOW:
         register_flows.flow_end(flow=finding.flow, actor=actor)
     return _close(finding, status=FindingStatus.RESOLVED, note=reason, actor=actor)
+
+
+# --- reviewers' SDK hosts --------------------------------------------------------------------------------------
+def _sdk_host_write(row, *, host, vendor, actor):
+    host = (host or "").strip().lower().rstrip(".")
+    if not host or "/" in host or " " in host:
+        raise ValidationError({"host": _("A host name such as api-js.mixpanel.com.")})
+    row.host, row.vendor = host, vendor
+    row.full_clean()
+    row._history_user = actor
+    row.save()
+    return row
+
+
+@transaction.atomic
+def sdk_host_create(*, host, vendor, actor) -> SdkHost:
+    return _sdk_host_write(SdkHost(), host=host, vendor=vendor, actor=actor)
+
+
+@transaction.atomic
+def sdk_host_update(*, row: SdkHost, host, vendor, actor) -> SdkHost:
+    return _sdk_host_write(row, host=host, vendor=vendor, actor=actor)
+
+
+@transaction.atomic
+def sdk_host_remove(*, row: SdkHost, actor) -> None:
+    row._history_user = actor
+    row.delete()
