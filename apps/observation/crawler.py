@@ -16,13 +16,14 @@ What the browser may reach, and how:
 """
 
 import ipaddress
+import shutil
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from apps.notifications import egress
 
-CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_PATH = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's package
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
