@@ -202,6 +202,11 @@ class OpenDriftFindingsInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Shown, never submitted: on a POST the page's formsets leave it out, so the system's and vendor's own
+        # forms (and the tools that post them) need no management form for it.
+        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
+
 
 class SystemDriftInline(OpenDriftFindingsInline):
     fk_name = "system"
