@@ -15,7 +15,7 @@ CANARY_NAME = "Ada Canary"
 CANARY_USER_ID = "user-4242"
 
 
-def _handler(routes, log):
+def _handler(routes, log, redirects):
     class Handler(BaseHTTPRequestHandler):
         def _answer(self):
             length = int(self.headers.get("Content-Length") or 0)
@@ -25,6 +25,12 @@ def _handler(routes, log):
             path = self.path.split("?", 1)[0]
             if path == "/slow":
                 time.sleep(20)
+            if path in redirects:
+                self.send_response(302)
+                self.send_header("Location", redirects[path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             content_type, body = routes.get(path, ("text/plain", b""))
             self.send_response(200 if path in routes else 404)
             self.send_header("Content-Type", content_type)
@@ -41,9 +47,9 @@ def _handler(routes, log):
 
 
 @contextmanager
-def serve(address, routes):
+def serve(address, routes, redirects=None):
     log = []
-    server = ThreadingHTTPServer((address, 0), _handler(routes, log))
+    server = ThreadingHTTPServer((address, 0), _handler(routes, log, {} if redirects is None else redirects))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -89,5 +95,7 @@ def tracked_site():
         )
         site_routes["/away.js"] = ("application/javascript", f"location.href = '{unknown}/landing';".encode())
         site_routes["/slow"] = ("text/html", b"<p>late</p>")
-        site, site_log = stack.enter_context(serve("127.0.0.1", site_routes))
+        # Our own URL that redirects to the unknown third party: the browser must not follow it there.
+        redirects = {"/out": f"{unknown}/landing?from=redirect"}
+        site, site_log = stack.enter_context(serve("127.0.0.1", site_routes, redirects))
         yield site, tracker, unknown, {"site": site_log, "tracker": tracker_log, "unknown": unknown_log}

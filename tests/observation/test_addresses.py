@@ -91,3 +91,15 @@ def test_the_crawl_honours_its_time_budget(reviewer):
     assert crawl.status == CrawlStatus.BUDGET_EXHAUSTED
     assert elapsed < 12
     assert ("GET", "/") not in logs["site"]  # the page after the budget ran out was never asked for
+
+
+@pytest.mark.browser
+@pytest.mark.django_db
+def test_a_redirect_of_ours_to_a_third_party_goes_nowhere(reviewer):
+    with tracked_site() as (site, tracker, unknown, logs):
+        target, _flow = _register(site, tracker, reviewer)
+        services.target_update(target=target, actor=reviewer, pages=[f"{site}/out", f"{site}/"])
+        crawl = services.observe_system(target=target)
+    assert ("GET", "/out") in logs["site"]
+    assert logs["unknown"] == []  # every name but ours resolves to nothing inside the browser
+    assert crawl.pages_visited == 2 and "/out" in crawl.error
