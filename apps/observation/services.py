@@ -531,7 +531,7 @@ def csp_reports_record(*, target: ObservationTarget, payload) -> int:
 # --- what a reviewer does with a finding -----------------------------------------------------------------------
 def _open_finding(finding):
     finding = (
-        DriftFinding.objects.select_for_update()
+        DriftFinding.objects.select_for_update(of=("self",))
         .select_related("system", "vendor", "flow", "category")
         .get(pk=finding.pk)
     )
