@@ -19,6 +19,8 @@ urlpatterns = [
     path("sso/", include("apps.sso.urls")),
     path("api/v1/", include("apps.api.urls")),
     path("intake/", include("apps.intake.urls")),
+    # CSP violation reports from our systems' own pages (unauthenticated by nature; capped and rate-limited).
+    path("observation/", include("apps.observation.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Our own page: only /static/ files, no inline style or script (drf-spectacular's pages have both).
     path("api/docs/", swagger_ui, name="swagger-ui"),

@@ -27,6 +27,7 @@ from apps.datamap.selectors import active_flow_q
 from apps.incidents.choices import IncidentStatus, Severity
 from apps.incidents.delays import notification_delays
 from apps.incidents.models import Incident
+from apps.observation.selectors import unknown_third_parties
 from apps.reviews.selectors import reviews_due_counts
 from apps.risk.choices import RequirementStatus
 from apps.risk.models import VendorRequirement
@@ -207,4 +208,6 @@ def dashboard(*, today: datetime.date | None = None):
         "late_breach_notifications": late_breach_notifications(),
         "top_received_categories": top_received_categories(),
         "client_side_vendors_with_personal_data": client_side_vendors_with_personal_data(),
+        # Third parties our pages called this week that match no vendor (apps.observation: crawls, CSP reports).
+        "unknown_third_parties_this_week": unknown_third_parties(days=7),
     }

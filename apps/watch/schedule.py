@@ -24,4 +24,8 @@ PERIODIC_CHECKS = (
     PeriodicCheck(f"{NAME_PREFIX}contract end and notice dates", "watch.contracts_check", minute="20", hour="6"),
     PeriodicCheck(f"{NAME_PREFIX}incident notification delays", "watch.incident_delays_check", minute="5"),
     PeriodicCheck(f"{NAME_PREFIX}resend notifications whose task was lost", "notifications.requeue_stale", minute="35"),
+    # Before the daily checks, so the night's drift findings are there when people start work (apps.observation).
+    PeriodicCheck(
+        f"{NAME_PREFIX}crawl our systems' pages for undeclared flows", "observation.observe_all", minute="30", hour="5"
+    ),
 )

@@ -49,6 +49,7 @@ LOCAL_APPS = [
     "apps.intake",
     "apps.notifications",
     "apps.watch",
+    "apps.observation",
     "apps.api",
     "apps.dashboard",
     "apps.demo",
@@ -342,6 +343,11 @@ SPECTACULAR_SETTINGS = {
         "ReviewStateEnum": "apps.reviews.choices.ReviewState",
         "ReviewKindEnum": "apps.reviews.choices.ReviewKind",
         "FindingStatusEnum": "apps.reviews.choices.FindingStatus",
+        "DriftFindingKindEnum": "apps.observation.choices.FindingKind",
+        "DriftFindingSeverityEnum": "apps.observation.choices.FindingSeverity",
+        "DriftFindingStatusEnum": "apps.observation.choices.FindingStatus",
+        "ObservationSourceEnum": "apps.observation.choices.Source",
+        "CrawlStatusEnum": "apps.observation.choices.CrawlStatus",
     },
 }
 
@@ -435,3 +441,11 @@ EXCEPTION_MAX_MONTHS = env.int("EXCEPTION_MAX_MONTHS", default=12)
 # What one buyer may ask of the register (apps.intake.services): each submit writes flows, a tier and a review.
 INTAKE_MAX_OPEN_PER_BUYER = env.int("INTAKE_MAX_OPEN_PER_BUYER", default=20)
 INTAKE_MAX_SUBMITS_PER_DAY = env.int("INTAKE_MAX_SUBMITS_PER_DAY", default=10)
+
+# Observed data flows (apps.observation). CSP reports arrive unauthenticated: each is capped in size, and each
+# client address, and each system as a whole, gets this many POSTs a minute. The hash salt keys the HMAC that
+# stands in for every observed value (empty: derived from SECRET_KEY); changing it makes old hashes unmatched.
+OBSERVATION_CSP_MAX_BYTES = env.int("OBSERVATION_CSP_MAX_BYTES", default=16 * 1024)
+OBSERVATION_CSP_REPORTS_PER_MINUTE = env.int("OBSERVATION_CSP_REPORTS_PER_MINUTE", default=30)
+OBSERVATION_CSP_REPORTS_PER_MINUTE_PER_SYSTEM = env.int("OBSERVATION_CSP_REPORTS_PER_MINUTE_PER_SYSTEM", default=600)
+OBSERVATION_HASH_SALT = env("OBSERVATION_HASH_SALT", default="")

@@ -47,6 +47,15 @@ class VendorBriefSerializer(serializers.Serializer):
     tier = serializers.IntegerField(allow_null=True)
 
 
+class UnknownThirdPartySerializer(serializers.Serializer):
+    origin = serializers.CharField()
+    known_as = serializers.CharField(help_text="The vendor a well-known SDK host belongs to, if it is one.")
+    systems = serializers.ListField(child=serializers.SlugField())
+    requests = serializers.IntegerField(help_text="Distinct kinds of request seen.")
+    first_seen = serializers.DateTimeField()
+    last_seen = serializers.DateTimeField()
+
+
 class DashboardSerializer(serializers.Serializer):
     vendors_by_tier = serializers.DictField(child=serializers.IntegerField())
     vendors_by_status = serializers.DictField(child=serializers.IntegerField())
@@ -56,6 +65,7 @@ class DashboardSerializer(serializers.Serializer):
     late_breach_notifications = LateNotificationSerializer(many=True)
     top_received_categories = CategoryCountSerializer(many=True)
     client_side_vendors_with_personal_data = VendorBriefSerializer(many=True)
+    unknown_third_parties_this_week = UnknownThirdPartySerializer(many=True)
 
 
 class DashboardView(APIView):
