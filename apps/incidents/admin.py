@@ -16,7 +16,6 @@ from apps.register.incidents import incident_create, incident_update
 from . import services
 from .choices import ExposureStatus
 from .delays import notification_delays
-from .obligations import CLOCK_STATUS_LABELS, incident_clocks
 from .forms import ScopeAmendmentForm
 from .models import (
     CLOCK_SOURCE_FIELDS,
@@ -29,6 +28,7 @@ from .models import (
     ScopeAmendment,
     TimelineEvent,
 )
+from .obligations import CLOCK_STATUS_LABELS, incident_clocks
 from .selectors import TIMELINE_ORDER, claim_conflicts, exposure_datamap_overrides, incident_list, unsupported_claims
 
 SOURCE_FIELDS = ("source", "corrects")
