@@ -260,6 +260,7 @@ class IncidentAdmin(ServiceAdmin):
     list_display = ("title", "vendor", "severity", "status", "vendor_detected_at", "vendor_delay", "vendor_late")
     list_filter = ("severity", "status")
     search_fields = ("slug", "title", "vendor__display_name")
+    actions = ("approve_notices",)
     readonly_fields = ("notification_panel", "conflicts_panel", "unsupported_panel", "datamap_panel", "recorded_by")
     filter_horizontal = ("affected_systems", "affected_flows")
     fieldsets = (
@@ -477,6 +478,24 @@ class IncidentAdmin(ServiceAdmin):
             if name in form.changed_data:
                 changes[name] = form.cleaned_data[name]
         return incident_update(incident=obj, actor=request.user, **changes)
+
+    @admin.action(description=_("Approve the notices to affected users (en, fr, es) as they read now"))
+    def approve_notices(self, request, queryset):
+        from apps.reports.notices import NOTICE_LANGUAGES
+        from apps.reports.services import notice_approve
+
+        incidents = list(queryset)
+        try:
+            for incident in incidents:
+                for lang in NOTICE_LANGUAGES:
+                    notice_approve(incident=incident, lang=lang, approver=request.user)
+        except REFUSALS as refusal:
+            for _field, reasons in refusal_errors(refusal):
+                self.message_user(request, " ".join(map(str, reasons)), messages.ERROR)
+            return
+        self.message_user(
+            request, _("Notices approved for %(count)d incident(s).") % {"count": len(incidents)}, messages.SUCCESS
+        )
 
     # --- the "Record scope amendment" page ---------------------------------------------------------------
     def get_urls(self):

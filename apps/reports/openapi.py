@@ -93,7 +93,13 @@ NOTICE_SCHEMA = {
     "parameters": [
         OpenApiParameter(
             "lang", OpenApiTypes.STR, enum=NOTICE_LANGUAGES, default="en", description="The notice's language."
-        )
+        ),
+        OpenApiParameter(
+            "final",
+            OpenApiTypes.BOOL,
+            default=False,
+            description="The approved notice without the draft mark; 409 `notice_not_approved` until approved.",
+        ),
     ],
     "responses": {(200, "text/plain"): OpenApiTypes.STR},
 }

@@ -356,3 +356,14 @@ class ScopeVersionSerializer(serializers.Serializer):
     changes = serializers.JSONField()
     scope = serializers.JSONField()
     recorded_by = serializers.CharField(allow_null=True)
+
+
+class NoticeApproveSerializer(serializers.Serializer):
+    lang = serializers.ChoiceField(choices=("en", "fr", "es"), help_text="The notice's language.")
+
+
+class NoticeApprovalSerializer(serializers.Serializer):
+    lang = serializers.CharField(read_only=True)
+    text_sha256 = serializers.CharField(read_only=True, help_text="SHA-256 of the approved text.")
+    approved_by = UsernameField(read_only=True)
+    approved_at = serializers.DateTimeField(read_only=True)
