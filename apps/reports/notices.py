@@ -181,7 +181,8 @@ def notice_text(*, incident, lang):
             sections += [_("What you should do"), _what_you_should_do(by_status)]
         sections.append(
             _(
-                "We are sorry for the concern this may cause. If you have any questions, please contact our support team."
+                "We are sorry for the concern this may cause. If you have any questions, please contact our "
+                "support team."
             )
         )
     return "\n\n".join(sections) + "\n"

@@ -365,5 +365,5 @@ class NoticeApproveSerializer(serializers.Serializer):
 class NoticeApprovalSerializer(serializers.Serializer):
     lang = serializers.CharField(read_only=True)
     text_sha256 = serializers.CharField(read_only=True, help_text="SHA-256 of the approved text.")
-    approved_by = UsernameField(read_only=True)
+    approved_by = serializers.CharField(source="approved_by.get_username", read_only=True)
     approved_at = serializers.DateTimeField(read_only=True)

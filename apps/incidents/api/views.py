@@ -19,7 +19,14 @@ from apps.register.incidents import incident_create, incident_update
 from apps.reports.builders import build_incident_report
 from apps.reports.notices import render_notice
 from apps.reports.openapi import INCIDENT_REPORT_SCHEMA, NOTICE_SCHEMA
-from apps.reports.responses import final_flag, notice_language, notice_response, report_format, report_response
+from apps.reports.responses import (
+    final_flag,
+    notice_language,
+    notice_response,
+    report_format,
+    report_language,
+    report_response,
+)
 from apps.reports.services import notice_approve
 
 from .serializers import (
@@ -268,7 +275,9 @@ class IncidentViewSet(ServiceViewSet, mixins.CreateModelMixin, mixins.UpdateMode
         """The incident report: exposure, delays against the contract and GDPR, conflicting claims, actions."""
         fmt = report_format(request.query_params.get("format"))
         incident = self.get_object()
-        return report_response(build_incident_report(incident=incident), fmt, filename=f"incident-{incident.slug}")
+        lang = report_language(request.query_params.get("lang"))
+        report = build_incident_report(incident=incident, lang=lang, generated_by=request.user.get_username())
+        return report_response(report, fmt, filename=f"incident-{incident.slug}")
 
     @extend_schema(**NOTICE_SCHEMA)
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreFormatParameterNegotiation)
