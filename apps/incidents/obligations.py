@@ -44,6 +44,8 @@ CLOCK_STATUS_LABELS = {
     ClockStatus.UNKNOWN: gettext_lazy("unknown"),
 }
 
+LAW_LABELS = {"GDPR": gettext_lazy("GDPR"), "DORA": gettext_lazy("DORA")}
+
 # The moments a clock can start or stop at, by the name ClockFacts gives them.
 MOMENT_LABELS = {
     "vendor_detected_at": gettext_lazy("the vendor's detection"),

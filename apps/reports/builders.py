@@ -16,7 +16,7 @@ from apps.datamap.choices import Sensitivity, Sharing
 from apps.incidents.choices import ExposureStatus, TimelineEventKind
 from apps.incidents.delays import notification_delays
 from apps.incidents.models import CLOCK_SOURCE_FIELDS
-from apps.incidents.obligations import CLOCK_STATUS_LABELS, incident_clocks
+from apps.incidents.obligations import CLOCK_STATUS_LABELS, LAW_LABELS, incident_clocks
 from apps.incidents.selectors import claim_conflicts
 
 from . import selectors
@@ -311,6 +311,7 @@ def _clocks(incident, now):
         {
             "code": clock.obligation.code,
             "law": clock.obligation.law,
+            "law_label": str(LAW_LABELS[clock.obligation.law]),
             "article": clock.obligation.article,
             "duty": str(clock.obligation.duty),
             "status": clock.status,

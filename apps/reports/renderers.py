@@ -13,7 +13,7 @@ from base64 import b64encode
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from apps.incidents.choices import ExposureStatus
+from apps.incidents.choices import ExposureStatus, Reliability
 
 from .formatting import readable_time
 from .labels import report_labels
@@ -424,9 +424,10 @@ def _incident_md(report):
             (
                 _md((c["category"] or {}).get("name") or c["subject"]),
                 _md(c["claim"]),
-                f"{_md(c['source']['title'])} ({_md(c['source']['reliability'])})",
+                f"{_md(c['source']['title'])} ({_md(_reliability(c['source']['reliability']))})",
                 "{} ({})".format(
-                    _md(c["contradicted_by"]["source"]["title"]), _md(c["contradicted_by"]["source"]["reliability"])
+                    _md(c["contradicted_by"]["source"]["title"]),
+                    _md(_reliability(c["contradicted_by"]["source"]["reliability"])),
                 ),
                 _md(c["contradicted_by"]["statement"]),
             )
@@ -460,6 +461,12 @@ def _incident_md(report):
         lines.append(f"- {L['none']}")
     lines += ["", L["footer"] % {"version": report["schema_version"]}]
     return lines
+
+
+def _reliability(name):
+    """'low' (how claim_conflicts names a reliability) as its label in the active language."""
+    member = Reliability.__members__.get(str(name).upper())
+    return str(member.label) if member else name
 
 
 def scope_lines(scope):
@@ -514,6 +521,14 @@ def _html(report):
             for a in report["provenance"]["notice_approvals"]
         ]
         context["amendments"] = [{**a, "scope_lines": scope_lines(a.get("scope") or {})} for a in report["amendments"]]
+        context["conflict_rows"] = [
+            {
+                **c,
+                "source_reliability": _reliability(c["source"]["reliability"]),
+                "reference_reliability": _reliability(c["contradicted_by"]["source"]["reliability"]),
+            }
+            for c in report["conflicts"]
+        ]
         context["exposure_rows"] = [
             {**item, "status_label": str(ExposureStatus(status).label)}
             for status, items in report["exposure"].items()
