@@ -383,7 +383,7 @@ def _incident_md(report):
         (L["obligation"], L["duty"], L["verdict"], L["why"]),
         [
             (
-                f"{_md(c['law'])} {_md(c['article'])}",
+                f"{_md(c['law_label'])} {_md(c['article'])}",
                 _md(c["duty"]),
                 _md(c["status_label"]).upper() if c["status"] == "breached" else _md(c["status_label"]),
                 _md(c["reason"]),
