@@ -1,5 +1,5 @@
-import datetime
 import csv
+import datetime
 import io
 import json
 from pathlib import Path
