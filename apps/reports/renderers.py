@@ -244,6 +244,12 @@ def _dataflow_md(report):
         f"- Status: {_md(vendor['status_label'])}",
         f"- Tier: {_md(vendor['tier_label']) or 'not computed'}",
     ]
+    prov, L = report["provenance"], report_labels()
+    lines += [
+        f"- {L['generated_at']}: {readable_time(prov['generated_at'])}",
+        f"- {L['register_as_of']}: {readable_time(prov['register_as_of'])}",
+        f"- {L['generated_by']}: {_md(prov['generated_by']) or L['not_recorded']}",
+    ]
     lines += [f"  - why: {_md(reason)}" for reason in vendor["tier_reasons"]]
     lines += ["", "## Flows"]
     for flow in report["flows"]:
