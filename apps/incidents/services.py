@@ -177,6 +177,9 @@ def incident_update(
     if refused:
         raise ValidationError(dict.fromkeys(refused, "This field cannot be changed once the incident is recorded."))
     incident = Incident.objects.select_for_update().select_related("vendor").get(pk=incident.pk)
+    for name in CLOCK_SOURCE_FIELDS.values():
+        if name in changes:
+            _check_source(incident=incident, source=changes[name], field=name)
     previous_severity = incident.severity
     for name, value in changes.items():
         setattr(incident, name, list(value) if name == "data_subjects" else value)

@@ -151,3 +151,25 @@ def test_mixpanel_vendor_clock_breached_and_our_awareness_not_recorded(mixpanel)
     assert authority.status == "unknown"
     assert authority.reason == "Our awareness not recorded."
     assert clocks["dora-19-initial-awareness"].status == "not_applicable"
+
+
+# --- the moments' sources
+
+
+def test_a_moment_cites_one_of_the_incidents_own_sources(db):
+    from django.core.exceptions import ValidationError
+
+    from apps.incidents.services import incident_update
+    from tests.factories.incidents import IncidentFactory, IncidentSourceFactory
+
+    incident = IncidentFactory()
+    own = IncidentSourceFactory(incident=incident)
+    foreign = IncidentSourceFactory()
+    with pytest.raises(ValidationError) as error:
+        incident_update(incident=incident, vendor_detected_source=foreign)
+    assert "vendor_detected_source" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        incident_update(incident=incident, we_became_aware_source=own)  # no awareness time recorded
+    assert "we_became_aware_source" in error.value.message_dict
+    incident, _ = incident_update(incident=incident, vendor_detected_source=own)
+    assert incident.vendor_detected_source == own
