@@ -12,6 +12,7 @@ from base64 import b64encode
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _t
 
 from apps.incidents.choices import ExposureStatus, Reliability
 
@@ -206,10 +207,10 @@ def _link(label, url):
     return f"[{_md(label)}](<{address}>)"
 
 
-def _table(header, rows, *, empty="None recorded."):
+def _table(header, rows, *, empty=None):
     """A Markdown table; each cell is already Markdown (escaped by the caller), so only `|` and newlines matter."""
     if not rows:
-        return [empty]
+        return [empty if empty is not None else _t("None recorded.")]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
     return lines
@@ -237,12 +238,12 @@ def _markdown(report):
 def _dataflow_md(report):
     vendor = report["vendor"]
     lines = [
-        f"# Data-flow report: {_md(vendor['name'])}",
+        f"# {_t('Data-flow report')}: {_md(vendor['name'])}",
         "",
-        f"- Slug: {_code(vendor['slug'])}",
-        f"- Website: {_link(vendor.get('website'), vendor.get('website')) or '—'}",
-        f"- Status: {_md(vendor['status_label'])}",
-        f"- Tier: {_md(vendor['tier_label']) or 'not computed'}",
+        f"- {_t('Slug')}: {_code(vendor['slug'])}",
+        f"- {_t('Website')}: {_link(vendor.get('website'), vendor.get('website')) or '—'}",
+        f"- {_t('Status')}: {_md(vendor['status_label'])}",
+        f"- {_t('Tier')}: {_md(vendor['tier_label']) or _t('not computed')}",
     ]
     prov, L = report["provenance"], report_labels()
     lines += [
@@ -250,60 +251,60 @@ def _dataflow_md(report):
         f"- {L['register_as_of']}: {readable_time(prov['register_as_of'])}",
         f"- {L['generated_by']}: {_md(prov['generated_by']) or L['not_recorded']}",
     ]
-    lines += [f"  - why: {_md(reason)}" for reason in vendor["tier_reasons"]]
-    lines += ["", "## Flows"]
+    lines += [f"  - {_t('why')}: {_md(reason)}" for reason in vendor["tier_reasons"]]
+    lines += ["", "## " + _t("Flows")]
     for flow in report["flows"]:
         lines += [
             "",
             f"### {_md(flow['system']['name'])} → {_md(flow['service']['name'])} ({_code(flow['code'])})",
             "",
-            f"- Mechanism: {_md(flow['mechanism_label'])} ({_code(flow['mechanism'])})",
-            f"- Purpose: {_md(flow['purpose']) or '—'}",
-            f"- Data subjects: {_list(flow['data_subjects'])}",
-            f"- Processing countries: {_list(flow['processing_countries'])}; "
-            f"storage: {_list(flow['storage_countries'])}",
-            f"- Period: {_md(flow['starts_on']) or '?'} → {_md(flow['ends_on']) or 'ongoing'}",
-            f"- Shared: {_names(flow['shared'])}",
-            f"- Explicitly not shared: {_names(flow['not_shared'])}",
+            f"- {_t('Mechanism')}: {_md(flow['mechanism_label'])} ({_code(flow['mechanism'])})",
+            f"- {_t('Purpose')}: {_md(flow['purpose']) or '—'}",
+            f"- {_t('Data subjects')}: {_list(flow['data_subjects'])}",
+            f"- {_t('Processing countries')}: {_list(flow['processing_countries'])}; "
+            f"{_t('storage')}: {_list(flow['storage_countries'])}",
+            f"- {_t('Period')}: {_md(flow['starts_on']) or '?'} → {_md(flow['ends_on']) or _t('ongoing')}",
+            f"- {_t('Shared')}: {_names(flow['shared'])}",
+            f"- {_t('Explicitly not shared')}: {_names(flow['not_shared'])}",
         ]
-    lines += ["", "## Subprocessors", ""]
+    lines += ["", "## " + _t("Subprocessors"), ""]
     lines += _table(
-        ("Subprocessor", "Purpose", "Country", "Categories it may see"),
+        (_t("Subprocessor"), _t("Purpose"), _t("Country"), _t("Categories it may see")),
         [
             (_md(s["name"]), _md(s["purpose"]), _md(s["country"]), _list(c["name"] for c in s["categories"]))
             for s in report["subprocessors"]
         ],
     )
-    lines += ["", "## Contract terms", ""]
+    lines += ["", "## " + _t("Contract terms"), ""]
     lines += _table(
-        ("Reference", "Starts", "Ends", "DPA signed", "Breach notification (h)"),
+        (_t("Reference"), _t("Starts"), _t("Ends"), _t("DPA signed"), _t("Breach notification (h)")),
         [
             (
                 _md(c["reference"]),
                 _md(c["starts_on"]),
                 _md(c["ends_on"]),
-                _md(c["dpa_signed_on"]) or "no",
+                _md(c["dpa_signed_on"]) or _t("no"),
                 _md(c["breach_notification_hours"]),
             )
             for c in report["contracts"]
         ],
     )
-    lines += ["", "## Requirements", ""]
+    lines += ["", "## " + _t("Requirements"), ""]
     lines += _table(
-        ("Code", "Title", "Status", "Due"),
+        (_t("Code"), _t("Title"), _t("Status"), _t("Due")),
         [(_md(r["code"]), _md(r["title"]), _md(r["status_label"]), _md(r["due_on"])) for r in report["requirements"]],
     )
-    lines += ["", "## Reviews", ""]
+    lines += ["", "## " + _t("Reviews"), ""]
     lines += _table(
-        ("Kind", "State", "Created", "Decided"),
+        (_t("Kind"), _t("State"), _t("Created"), _t("Decided")),
         [
             (_md(r["kind"]), _md(r["state_label"]), readable_time(r["created_at"]), readable_time(r["decided_at"]))
             for r in report["reviews"]
         ],
     )
-    lines += ["", "## Incidents", ""]
+    lines += ["", "## " + _t("Incidents"), ""]
     lines += _table(
-        ("Incident", "Severity", "Detected", "Exposed", "Not exposed"),
+        (_t("Incident"), _t("Severity"), _t("Detected"), _t("Exposed"), _t("Not exposed")),
         [
             (
                 _md(i["title"]),
@@ -507,7 +508,7 @@ def _html(report):
         template = "reports/dataflow_report.html"
     else:
         diagram = dataflow_svg(
-            vendor_name=report["vendor"]["name"], flows=report["flows"], subprocessors=[], title="Affected flows"
+            vendor_name=report["vendor"]["name"], flows=report["flows"], subprocessors=[], title=_t("Affected flows")
         )
         template = "reports/incident_report.html"
     L = report_labels()

@@ -96,3 +96,12 @@ def test_lang_is_checked_at_every_door(mixpanel, client, reviewer):
     assert response.status_code == 400 and b"lang" in response.content
     french = client.get("/admin/reports/incidents/mixpanel-2025-11/", {"lang": "fr"})
     assert '<html lang="fr">' in french.content.decode()
+
+
+def test_dataflow_report_labels_in_spanish(mixpanel, capsys):
+    for fmt in ("md", "html"):
+        call_command("dataflow_report", "mixpanel", "--format", fmt, "--lang", "es")
+        text = capsys.readouterr().out
+        assert "Informe de flujos de datos" in text and "Subencargados" in text and "Generado por" in text
+        for english in ("Data-flow report", "Subprocessors", "Contract terms", "Explicitly not shared"):
+            assert english not in text, (fmt, english)
