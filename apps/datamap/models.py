@@ -30,7 +30,12 @@ class DataCategory(TimeStampedModel):
     is_personal_data = models.BooleanField(_("personal data"), default=True)
     is_special_category = models.BooleanField(_("GDPR Art. 9 special category"), default=False)
     is_secret = models.BooleanField(_("authentication secret"), default=False)
-    dpv_term = models.CharField(_("DPV term"), max_length=100, blank=True, help_text=_("e.g. dpv-pd:EmailAddress"))
+    dpv_term = models.CharField(
+        _("DPV term"),
+        max_length=100,
+        blank=True,
+        help_text=_("A DPV-PD 2.1 term, e.g. pd:EmailAddress (see fixtures/reference/dpv-pd-2.1.csv)."),
+    )
 
     objects = CodeNaturalKeyManager()
     history = HistoricalRecords()

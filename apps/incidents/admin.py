@@ -18,6 +18,7 @@ from .choices import ExposureStatus
 from .delays import notification_delays
 from .forms import ScopeAmendmentForm
 from .models import (
+    CLOCK_SOURCE_FIELDS,
     Incident,
     IncidentClaim,
     IncidentExposure,
@@ -27,6 +28,7 @@ from .models import (
     ScopeAmendment,
     TimelineEvent,
 )
+from .obligations import CLOCK_STATUS_LABELS, incident_clocks
 from .selectors import TIMELINE_ORDER, claim_conflicts, exposure_datamap_overrides, incident_list, unsupported_claims
 
 SOURCE_FIELDS = ("source", "corrects")
@@ -258,6 +260,7 @@ class IncidentAdmin(ServiceAdmin):
     list_display = ("title", "vendor", "severity", "status", "vendor_detected_at", "vendor_delay", "vendor_late")
     list_filter = ("severity", "status")
     search_fields = ("slug", "title", "vendor__display_name")
+    actions = ("approve_notices",)
     readonly_fields = ("notification_panel", "conflicts_panel", "unsupported_panel", "datamap_panel", "recorded_by")
     filter_horizontal = ("affected_systems", "affected_flows")
     fieldsets = (
@@ -269,8 +272,33 @@ class IncidentAdmin(ServiceAdmin):
                     "vendor_detected_at",
                     "vendor_notified_at",
                     "dataset_received_at",
+                    "vendor_detected_source",
+                    "vendor_notified_source",
+                    "dataset_received_source",
                     "we_became_aware_at",
+                    "we_became_aware_source",
                     "public_disclosure_at",
+                    "public_disclosure_source",
+                )
+            },
+        ),
+        (
+            _("Regulatory notifications"),
+            {
+                "fields": (
+                    "our_role",
+                    "risk_to_individuals",
+                    "our_systems_breached",
+                    "sa_notified_at",
+                    "supervisory_authority",
+                    "sa_reference",
+                    "sa_notified_source",
+                    "subjects_notified_at",
+                    "subjects_notified_source",
+                    "dora_major_classified_at",
+                    "dora_initial_notified_at",
+                    "dora_intermediate_reported_at",
+                    "dora_final_reported_at",
                 )
             },
         ),
@@ -331,12 +359,21 @@ class IncidentAdmin(ServiceAdmin):
                 f"{_hours(delays.contract_clause_hours)} ({delays.contract_reference or 'no contract'})",
             ),
             (_("Vendor within its clause?"), _verdict(delays.contract_breached)),
-            (_("Our awareness → public disclosure"), _hours(delays.disclosure_hours)),
-            (_("GDPR Art. 33 (72 h)"), _verdict(delays.gdpr_breached)),
+        )
+        clocks = (
+            (
+                f"{clock.obligation.law} {clock.obligation.article}",
+                clock.obligation.duty,
+                CLOCK_STATUS_LABELS[clock.status],
+                clock.reason,
+            )
+            for clock in incident_clocks(incident)
         )
         return format_html(
-            '<table class="incident-delays"><tbody>{}</tbody></table>',
+            '<table class="incident-delays"><tbody>{}</tbody></table>'
+            '<table class="incident-clocks"><tbody>{}</tbody></table>',
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+            format_html_join("", "<tr><th>{}</th><td>{}</td><td><strong>{}</strong></td><td>{}</td></tr>", clocks),
         )
 
     @admin.display(description=_("conflicting claims"))
@@ -403,6 +440,27 @@ class IncidentAdmin(ServiceAdmin):
             ),
         )
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.name in CLOCK_SOURCE_FIELDS.values():
+            # A clock's moment cites one of this incident's sources; on the add page there is none yet.
+            incident_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            field.queryset = field.queryset.filter(incident_id=incident_id) if incident_id else field.queryset.none()
+        return field
+
+    # Choices with a model default: a form that leaves them out keeps the default (or the current value).
+    DEFAULTED_CHOICES = ("our_role", "risk_to_individuals")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for name in self.DEFAULTED_CHOICES:
+            if name in form.base_fields:
+                form.base_fields[name].required = False
+        return form
+
+    def _without_blank_choices(self, fields):
+        return {k: v for k, v in fields.items() if not (k in self.DEFAULTED_CHOICES and not v)}
+
     def get_readonly_fields(self, request, obj=None):
         # The vendor and the reference stay once recorded: sources, flows and reports hang off them.
         readonly = super().get_readonly_fields(request, obj)
@@ -411,15 +469,33 @@ class IncidentAdmin(ServiceAdmin):
     # --- writes, through apps.register.incidents ---------------------------------------------------------
     def create(self, request, obj, form):
         data = form.cleaned_data
-        fields = {name: data[name] for name in RECORD_FIELDS if name in data}
+        fields = self._without_blank_choices({name: data[name] for name in RECORD_FIELDS if name in data})
         return incident_create(recorded_by=request.user, **fields)
 
     def update(self, request, obj, form):
-        changes = _changed(form, services.INCIDENT_EDITABLE_FIELDS)
+        changes = self._without_blank_choices(_changed(form, services.INCIDENT_EDITABLE_FIELDS))
         for name in ("affected_systems", "affected_flows"):
             if name in form.changed_data:
                 changes[name] = form.cleaned_data[name]
         return incident_update(incident=obj, actor=request.user, **changes)
+
+    @admin.action(description=_("Approve the notices to affected users (en, fr, es) as they read now"))
+    def approve_notices(self, request, queryset):
+        from apps.reports.notices import NOTICE_LANGUAGES
+        from apps.reports.services import notice_approve
+
+        incidents = list(queryset)
+        try:
+            for incident in incidents:
+                for lang in NOTICE_LANGUAGES:
+                    notice_approve(incident=incident, lang=lang, approver=request.user)
+        except REFUSALS as refusal:
+            for _field, reasons in refusal_errors(refusal):
+                self.message_user(request, " ".join(map(str, reasons)), messages.ERROR)
+            return
+        self.message_user(
+            request, _("Notices approved for %(count)d incident(s).") % {"count": len(incidents)}, messages.SUCCESS
+        )
 
     # --- the "Record scope amendment" page ---------------------------------------------------------------
     def get_urls(self):
@@ -477,4 +553,5 @@ RECORD_FIELDS = (
     "affected_flows",
     "estimated_affected_records",
     "breach_location",
+    *services.REGULATORY_FIELDS,
 )

@@ -76,3 +76,19 @@ class TimePrecision(models.TextChoices):
     HOUR = "hour", _("Hour")
     DAY = "day", _("Day")
     UNKNOWN = "unknown", _("Unknown (no date given)")
+
+
+class OurRole(models.TextChoices):
+    """Our GDPR role for the personal data the incident touched: it decides which breach clocks run."""
+
+    CONTROLLER = "controller", _("Controller")
+    PROCESSOR = "processor", _("Processor")
+
+
+class RiskToIndividuals(models.TextChoices):
+    """The assessment GDPR Art. 33(1) and 34(1) turn on: no risk, a risk, or a high risk to people's rights."""
+
+    UNASSESSED = "unassessed", _("Not yet assessed")
+    UNLIKELY = "unlikely", _("Unlikely to result in a risk")
+    RISK = "risk", _("A risk")
+    HIGH = "high", _("A high risk")

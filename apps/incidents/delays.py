@@ -1,16 +1,15 @@
-"""How late we were told of an incident, and how late we told others.
+"""How late the vendor told us of an incident: its detection → the moment it told us or sent us the data set,
+against the breach-notification clause of its contract. Issue 5 (late-notification finding), the watch and
+the reports read these names.
 
-Two clocks: the vendor's (its detection → the moment it told us or sent us the data set, against the
-breach-notification clause of its contract) and ours (our awareness → our public disclosure, against the
-72 hours of GDPR Art. 33). Issue 5 (late-notification finding) and issue 6 (reports) read these names.
+The law's clocks (GDPR Art. 33(1), 33(2), 34; DORA Art. 19), per role and from our recorded awareness, are
+apps.incidents.obligations' (issue 16): this module no longer guesses our awareness from the vendor's notice.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
-
-GDPR_ART33_HOURS = 72
 
 
 @dataclass(frozen=True)
@@ -26,12 +25,6 @@ class NotificationDelays:
     contract_reference: str | None
     contract_clause_hours: int | None
     contract_breached: bool | None
-    # Our awareness: when we recorded becoming aware, else the moment we were told.
-    aware_at: datetime.datetime | None
-    public_disclosure_at: datetime.datetime | None
-    disclosure_hours: float | None
-    gdpr_limit_hours: int
-    gdpr_breached: bool | None
 
 
 def hours_between(start, end):
@@ -63,7 +56,7 @@ def _breached(hours, limit):
 def notification_delays(incident, *, now=None) -> NotificationDelays:
     """The notification delays of an incident. Unknown times give None, never a guess.
 
-    A clock that is still running (detected but not yet told; aware but not yet disclosed) counts up to
+    A clock that is still running (detected but not yet told) counts up to
     `now`: it can already be breached, but it cannot yet be declared on time.
     """
     now = now or timezone.now()
@@ -83,16 +76,6 @@ def notification_delays(incident, *, now=None) -> NotificationDelays:
         delay_hours = hours_between(detected_at, now)
         contract_breached = True if _breached(delay_hours, clause_hours) else None
 
-    aware_at = incident.we_became_aware_at or told_at
-    disclosed_at = incident.public_disclosure_at
-    disclosure_hours = None
-    gdpr_breached = None
-    if aware_at and disclosed_at:
-        disclosure_hours = hours_between(aware_at, disclosed_at)
-        gdpr_breached = _breached(disclosure_hours, GDPR_ART33_HOURS)
-    elif aware_at and _breached(hours_between(aware_at, now), GDPR_ART33_HOURS):
-        gdpr_breached = True
-
     return NotificationDelays(
         vendor_detected_at=detected_at,
         vendor_notified_at=incident.vendor_notified_at,
@@ -103,9 +86,4 @@ def notification_delays(incident, *, now=None) -> NotificationDelays:
         contract_reference=contract.reference if contract else None,
         contract_clause_hours=clause_hours,
         contract_breached=contract_breached,
-        aware_at=aware_at,
-        public_disclosure_at=disclosed_at,
-        disclosure_hours=disclosure_hours,
-        gdpr_limit_hours=GDPR_ART33_HOURS,
-        gdpr_breached=gdpr_breached,
     )

@@ -13,7 +13,9 @@ from .choices import (
     ClaimKind,
     ExposureStatus,
     IncidentStatus,
+    OurRole,
     Reliability,
+    RiskToIndividuals,
     Severity,
     SourceKind,
     TimelineEventKind,
@@ -61,6 +63,28 @@ def _check_source_belongs(instance, field="source"):
         raise ValidationError({field: _("The source must be one of this incident's sources.")})
 
 
+def _clock_source(verbose_name):
+    return models.ForeignKey(
+        "incidents.IncidentSource",
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
+CLOCK_SOURCE_FIELDS = {
+    "vendor_detected_at": "vendor_detected_source",
+    "vendor_notified_at": "vendor_notified_source",
+    "dataset_received_at": "dataset_received_source",
+    "we_became_aware_at": "we_became_aware_source",
+    "sa_notified_at": "sa_notified_source",
+    "subjects_notified_at": "subjects_notified_source",
+    "public_disclosure_at": "public_disclosure_source",
+}
+
+
 class Incident(TimeStampedModel):
     """A security incident at a vendor that touched, or may have touched, our data."""
 
@@ -77,8 +101,44 @@ class Incident(TimeStampedModel):
     vendor_detected_at = models.DateTimeField(_("vendor detected at"), null=True, blank=True)
     vendor_notified_at = models.DateTimeField(_("vendor first told us at"), null=True, blank=True)
     dataset_received_at = models.DateTimeField(_("affected data set received at"), null=True, blank=True)
-    we_became_aware_at = models.DateTimeField(_("we became aware at"), null=True, blank=True)
+    we_became_aware_at = models.DateTimeField(
+        _("we became aware at"),
+        null=True,
+        blank=True,
+        help_text=_("When we had reasonable certainty that personal data was breached (GDPR Art. 33(1) starts here)."),
+    )
     public_disclosure_at = models.DateTimeField(_("our public disclosure at"), null=True, blank=True)
+    sa_notified_at = models.DateTimeField(_("supervisory authority notified at"), null=True, blank=True)
+    supervisory_authority = models.CharField(_("supervisory authority"), max_length=200, blank=True)
+    sa_reference = models.CharField(_("authority's reference"), max_length=200, blank=True)
+    subjects_notified_at = models.DateTimeField(_("data subjects notified at"), null=True, blank=True)
+    # Each moment of a clock cites the source it comes from (a vendor notice, our own ticket, the authority's
+    # receipt): a regulator asks "how do you know", and the report answers with the source's title.
+    vendor_detected_source = _clock_source(_("source of the vendor's detection time"))
+    vendor_notified_source = _clock_source(_("source of the vendor's notice time"))
+    dataset_received_source = _clock_source(_("source of the data set's receipt time"))
+    we_became_aware_source = _clock_source(_("source of our awareness time"))
+    sa_notified_source = _clock_source(_("source of the authority notification"))
+    subjects_notified_source = _clock_source(_("source of the data subjects' notification"))
+    public_disclosure_source = _clock_source(_("source of the public disclosure"))
+    our_role = models.CharField(_("our GDPR role"), max_length=12, choices=OurRole.choices, default=OurRole.CONTROLLER)
+    risk_to_individuals = models.CharField(
+        _("risk to individuals"),
+        max_length=12,
+        choices=RiskToIndividuals.choices,
+        default=RiskToIndividuals.UNASSESSED,
+        help_text=_("Art. 33 does not apply when unlikely to result in a risk; Art. 34 applies on a high risk."),
+    )
+    our_systems_breached = models.BooleanField(
+        _("our own systems were breached"), null=True, blank=True, help_text=_("Empty while not established.")
+    )
+    # DORA Art. 19 (financial entities only, see settings.REGISTER_FINANCIAL_ENTITY).
+    dora_major_classified_at = models.DateTimeField(
+        _("classified as a major ICT-related incident at"), null=True, blank=True
+    )
+    dora_initial_notified_at = models.DateTimeField(_("DORA initial notification at"), null=True, blank=True)
+    dora_intermediate_reported_at = models.DateTimeField(_("DORA intermediate report at"), null=True, blank=True)
+    dora_final_reported_at = models.DateTimeField(_("DORA final report at"), null=True, blank=True)
     affected_systems = models.ManyToManyField(
         "datamap.System", verbose_name=_("affected systems"), blank=True, related_name="incidents"
     )
@@ -118,9 +178,25 @@ class Incident(TimeStampedModel):
     # Times that cannot come before the vendor detected the breach: nobody can tell us, send us the data
     # or disclose it publicly before it was found. Our own awareness may (we might have found it first).
     AFTER_DETECTION_FIELDS = ("vendor_notified_at", "dataset_received_at", "public_disclosure_at")
+    # Notifications we send cannot come before we knew.
+    AFTER_AWARENESS_FIELDS = ("sa_notified_at", "subjects_notified_at")
 
     def clean(self):
         errors = {}
+        # (That each source is one of this incident's is the service's to check: clean() makes no query.)
+        for time_field, source_field in CLOCK_SOURCE_FIELDS.items():
+            if getattr(self, f"{source_field}_id") is not None and getattr(self, time_field) is None:
+                errors[source_field] = _("A source backs a recorded time: record the time as well.")
+        if self.we_became_aware_at:
+            for name in self.AFTER_AWARENESS_FIELDS:
+                value = getattr(self, name)
+                if value and value < self.we_became_aware_at:
+                    errors[name] = _("%(label)s cannot be before we became aware (%(aware)s).") % {
+                        "label": str(self._meta.get_field(name).verbose_name).capitalize(),
+                        "aware": self.we_became_aware_at.isoformat(),
+                    }
+        if self.sa_notified_at and not self.supervisory_authority.strip():
+            errors["supervisory_authority"] = _("Name the supervisory authority that was notified.")
         if self.vendor_detected_at:
             for name in self.AFTER_DETECTION_FIELDS:
                 value = getattr(self, name)

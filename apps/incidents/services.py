@@ -14,6 +14,7 @@ from apps.vendors.models import Vendor
 
 from .choices import ActionKind, ExposureStatus, IncidentStatus, TimelineEventKind
 from .models import (
+    CLOCK_SOURCE_FIELDS,
     Incident,
     IncidentClaim,
     IncidentExposure,
@@ -44,6 +45,23 @@ def _check_flows_and_systems(*, vendor, flows, systems):
         raise ValidationError({"affected_systems": "None of the affected systems is the source of an affected flow."})
 
 
+# The regulatory facts and clock moments an incident may carry from the start (sources come later: an incident
+# has none when it is first recorded, so the `*_source` fields are set by incident_update).
+REGULATORY_FIELDS = (
+    "sa_notified_at",
+    "supervisory_authority",
+    "sa_reference",
+    "subjects_notified_at",
+    "our_role",
+    "risk_to_individuals",
+    "our_systems_breached",
+    "dora_major_classified_at",
+    "dora_initial_notified_at",
+    "dora_intermediate_reported_at",
+    "dora_final_reported_at",
+)
+
+
 @transaction.atomic
 def incident_record(
     *,
@@ -64,12 +82,16 @@ def incident_record(
     affected_flows: Iterable[DataFlow] = (),
     estimated_affected_records: int | None = None,
     breach_location: str = "",
+    **regulatory,
 ) -> Incident:
-    """Record an incident against a vendor and send `incident_recorded`.
+    """Record an incident against a vendor and send `incident_recorded`. `regulatory` takes REGULATORY_FIELDS.
 
-    Raises ValidationError (per field) on a bad severity or status, times before the vendor's detection,
-    flows that do not go to this vendor, or a slug already taken.
+    Raises ValidationError (per field) on a bad severity or status, times before the vendor's detection (or
+    notifications before our awareness), flows that do not go to this vendor, or a slug already taken.
     """
+    refused = set(regulatory) - set(REGULATORY_FIELDS)
+    if refused:
+        raise ValidationError(dict.fromkeys(refused, "This field cannot be set when recording an incident."))
     if not slug:
         detected = vendor_detected_at or timezone.now()
         slug = _unique_slug(f"{vendor.slug}-{detected:%Y-%m}")
@@ -88,6 +110,7 @@ def incident_record(
         data_subjects=list(data_subjects),
         estimated_affected_records=estimated_affected_records,
         breach_location=breach_location,
+        **regulatory,
     )
     return incident_save_new(
         incident=incident, affected_systems=affected_systems, affected_flows=affected_flows, recorded_by=recorded_by
@@ -130,6 +153,8 @@ INCIDENT_EDITABLE_FIELDS = frozenset(
         "data_subjects",
         "estimated_affected_records",
         "breach_location",
+        *REGULATORY_FIELDS,
+        *CLOCK_SOURCE_FIELDS.values(),
     }
 )
 
@@ -152,6 +177,9 @@ def incident_update(
     if refused:
         raise ValidationError(dict.fromkeys(refused, "This field cannot be changed once the incident is recorded."))
     incident = Incident.objects.select_for_update().select_related("vendor").get(pk=incident.pk)
+    for name in CLOCK_SOURCE_FIELDS.values():
+        if name in changes:
+            _check_source(incident=incident, source=changes[name], field=name)
     previous_severity = incident.severity
     for name, value in changes.items():
         setattr(incident, name, list(value) if name == "data_subjects" else value)
@@ -275,6 +303,9 @@ def _exposure_write(*, incident, category, status, source, override_reason, note
     `note` None keeps the row's note as it is (scope amendments do not carry one)."""
     if status not in ExposureStatus.values:
         raise ValidationError({"status": f"“{status}” is not an exposure status ({', '.join(ExposureStatus.values)})."})
+    if source is None:
+        # An exposure is a fact someone stated: without its source a reader cannot weigh it (issue 16).
+        raise ValidationError({"source": "Cite the source that says what happened to this category."})
     _check_source(incident=incident, source=source)
     exposure = IncidentExposure.objects.filter(incident=incident, category=category).first()
     previous = exposure.status if exposure else None
@@ -296,15 +327,15 @@ def exposure_set(
     incident: Incident,
     category: DataCategory,
     status: str,
-    source: IncidentSource | None,
+    source: IncidentSource,
     override_reason: str = "",
     note: str | None = None,
 ) -> IncidentExposure:
-    """Set what the incident did to one data category, backed by a source.
+    """Set what the incident did to one data category, backed by a source (required).
 
     Raises ValidationError on `override_reason` when the category is marked exposed or suspected though no
     data flow ever sent it to the vendor (the data map contradicts it) and no reason is given; on `source`
-    when it belongs to another incident; on `status` when it is not an exposure status.
+    when it is missing or belongs to another incident; on `status` when it is not an exposure status.
     """
     exposure, _ = _exposure_write(
         incident=incident,

@@ -10,14 +10,22 @@ related list is fetched once with select_related/prefetch_related (see apps.repo
 
 from collections import OrderedDict
 
+from django.utils import timezone, translation
+
 from apps.datamap.choices import Sensitivity, Sharing
-from apps.incidents.choices import ExposureStatus
+from apps.incidents.choices import ExposureStatus, TimelineEventKind
 from apps.incidents.delays import notification_delays
+from apps.incidents.models import CLOCK_SOURCE_FIELDS
+from apps.incidents.obligations import CLOCK_STATUS_LABELS, LAW_LABELS, incident_clocks
 from apps.incidents.selectors import claim_conflicts
 
 from . import selectors
+from .notices import category_label
 
-SCHEMA_VERSION = "1.0"
+# 2.0 (issue 16): the incident report's GDPR keys of `notification` gave way to `clocks` (per role and law) and
+# `moments`; `provenance`, `lang` and `affected_records` were added.
+SCHEMA_VERSION = "2.0"
+REPORT_LANGUAGES = ("en", "fr", "es")
 EXPOSURE_KEYS = (
     ExposureStatus.EXPOSED,
     ExposureStatus.NOT_EXPOSED,
@@ -36,7 +44,7 @@ def _hours(value):
 
 
 def _category_ref(category):
-    return {"code": category.code, "name": category.name}
+    return {"code": category.code, "name": category_label(category)}
 
 
 class _CategoryItems:
@@ -52,7 +60,7 @@ class _CategoryItems:
         if item is None:
             item = self.items[category.pk] = {
                 "code": category.code,
-                "name": category.name,
+                "name": category_label(category),
                 "sensitivity": category.sensitivity,
                 "sensitivity_label": self.labels.get(category.sensitivity),
             }
@@ -153,13 +161,27 @@ def _contract(contract):
     }
 
 
-def build_dataflow_report(*, vendor):
+def build_dataflow_report(*, vendor, lang="en", generated_by=None, now=None):
     """The vendor data-flow report: who receives what from which system, on which terms, with which history."""
+    with translation.override(lang):
+        report, as_of = _dataflow_report(vendor)
+    now = now or timezone.now()
+    return {
+        **report,
+        "lang": lang,
+        "provenance": {"generated_at": _iso(now), "register_as_of": _iso(as_of), "generated_by": generated_by},
+    }
+
+
+def _dataflow_report(vendor):
     data = selectors.dataflow_report_data(vendor=vendor)
     vendor = data["vendor"]
     flows = data["flows"]
     category_item = _CategoryItems()
-    return {
+    moments = [vendor.updated_at, *(getattr(flow, "updated_at", None) for flow in flows)]
+    moments += [contract.updated_at for contract in data["contracts"] if hasattr(contract, "updated_at")]
+    as_of = max(m for m in moments if m)
+    report = {
         "schema_version": SCHEMA_VERSION,
         "report": "dataflow",
         "vendor": {
@@ -211,6 +233,7 @@ def build_dataflow_report(*, vendor):
             for incident in data["incidents"]
         ],
     }
+    return report, as_of
 
 
 def _timeline(incident, events):
@@ -224,35 +247,36 @@ def _timeline(incident, events):
                 "kind_label": str(event.get_kind_display()),
                 "description": event.description,
                 "source": event.source.key if event.source else None,
+                "_source_id": event.source_id,
                 "corrects": event.corrects.key if event.corrects else None,
             }
             for event in events
         ]
     # An incident recorded without events still has its key dates: show them rather than an empty timeline.
     derived = [
-        ("detected", incident.vendor_detected_at, "Vendor detected the breach"),
-        ("vendor_notified_us", incident.vendor_notified_at, "Vendor told us"),
-        ("dataset_received", incident.dataset_received_at, "We received the affected data set"),
-        ("public_disclosure", incident.public_disclosure_at, "Public disclosure"),
+        (TimelineEventKind.DETECTED, incident.vendor_detected_at),
+        (TimelineEventKind.VENDOR_NOTIFIED_US, incident.vendor_notified_at),
+        (TimelineEventKind.DATASET_RECEIVED, incident.dataset_received_at),
+        (TimelineEventKind.PUBLIC_DISCLOSURE, incident.public_disclosure_at),
     ]
     return [
         {
             "key": kind,
             "occurred_at": _iso(at),
             "precision": "day",
-            "kind": kind,
-            "kind_label": label,
-            "description": label,
+            "kind": str(kind),
+            "kind_label": str(kind.label),
+            "description": str(kind.label),
             "source": None,
             "corrects": None,
         }
-        for kind, at, label in derived
+        for kind, at in derived
         if at
     ]
 
 
 def _notification(delays):
-    """The vendor's clock against its contract clause, and ours against GDPR Art. 33 (apps.incidents.delays)."""
+    """The vendor's clock against its contract clause (apps.incidents.delays)."""
     return {
         "vendor_detected_at": _iso(delays.vendor_detected_at),
         "vendor_notified_at": _iso(delays.vendor_notified_at),
@@ -263,47 +287,143 @@ def _notification(delays):
         "contract_reference": delays.contract_reference,
         "contract_clause_hours": delays.contract_clause_hours,
         "contract_breached": delays.contract_breached,
-        "gdpr_hours": delays.gdpr_limit_hours,
-        "vendor_delay_exceeds_gdpr_hours": None
-        if delays.delay_hours is None
-        else delays.delay_hours > delays.gdpr_limit_hours,
-        "we_became_aware_at": _iso(delays.aware_at),
-        "public_disclosure_at": _iso(delays.public_disclosure_at),
-        "disclosure_hours": _hours(delays.disclosure_hours),
-        "gdpr_breached": delays.gdpr_breached,
     }
 
 
-def build_incident_report(*, incident):
-    """The incident report: what was exposed (and by whose account), who is affected, how late we were told."""
+def _moments(incident, sources_by_id):
+    """Each recorded moment of the incident's clocks with the source it comes from (title and reliability)."""
+    moments = []
+    for time_field, source_field in CLOCK_SOURCE_FIELDS.items():
+        source = sources_by_id.get(getattr(incident, f"{source_field}_id"))
+        moments.append(
+            {
+                "key": time_field,
+                "label": str(incident._meta.get_field(time_field).verbose_name),
+                "at": _iso(getattr(incident, time_field)),
+                "source": _source(source),
+            }
+        )
+    return moments
+
+
+def _clocks(incident, now):
+    return [
+        {
+            "code": clock.obligation.code,
+            "law": clock.obligation.law,
+            "law_label": str(LAW_LABELS[clock.obligation.law]),
+            "article": clock.obligation.article,
+            "duty": str(clock.obligation.duty),
+            "status": clock.status,
+            "status_label": str(CLOCK_STATUS_LABELS[clock.status]),
+            "reason": clock.reason,
+            "started_at": _iso(clock.started_at),
+            "ended_at": _iso(clock.ended_at),
+            "deadline": _iso(clock.deadline),
+            "elapsed_hours": _hours(clock.elapsed_hours),
+            "limit_hours": _hours(clock.limit_hours),
+        }
+        for clock in incident_clocks(incident, now=now)
+    ]
+
+
+def _as_of(incident, data):
+    """The register's state the report reflects: the latest change to the incident or any of its rows."""
+    moments = [incident.updated_at]
+    for name in ("exposures", "sources", "actions", "recommendations", "claims"):
+        moments += [row.updated_at for row in data[name]]
+    moments += [event.recorded_at for event in data["events"]]
+    moments += [amendment.amended_at for amendment in data["amendments"]]
+    return max(m for m in moments if m)
+
+
+def _provenance(incident, data, *, generated_by, now):
+    return {
+        "generated_at": _iso(now),
+        "register_as_of": _iso(_as_of(incident, data)),
+        "generated_by": generated_by,
+        "notice_approvals": [
+            {"lang": a.lang, "approved_by": a.approved_by.get_username(), "approved_at": _iso(a.approved_at)}
+            for a in data["notice_approvals"]
+        ],
+    }
+
+
+def _affected_records(incident, flows):
+    counts = [flow.estimated_records for flow in flows]
+    known = [count for count in counts if count is not None]
+    return {
+        "incident_estimate": incident.estimated_affected_records,
+        "flows_estimate": sum(known) if known else None,
+        "flows_without_estimate": len(counts) - len(known),
+    }
+
+
+def _affected_systems(systems, flows):
+    """The systems recorded on the incident and those its affected flows leave, once each, by name."""
+    by_slug = {s.slug: s for s in systems}
+    for flow in flows:
+        by_slug.setdefault(flow.system.slug, flow.system)
+    return [{"slug": s.slug, "name": s.name, "url": s.url} for s in sorted(by_slug.values(), key=lambda s: s.name)]
+
+
+def _source_title(source):
+    return source.title if source else None
+
+
+def build_incident_report(*, incident, lang="en", generated_by=None, now=None):
+    """The incident report: what was exposed (and by whose account), who is affected, how late each party was
+    against its obligations, and where each fact comes from. Labels in `lang` (en, fr, es)."""
+    with translation.override(lang):
+        return _incident_report(incident, lang=lang, generated_by=generated_by, now=now or timezone.now())
+
+
+def _incident_report(incident, *, lang, generated_by, now):
     data = selectors.incident_report_data(incident=incident)
     incident = data["incident"]
     vendor = incident.vendor
     flows = data["flows"]
     category_item = _CategoryItems()
-    delays = notification_delays(incident)
+    delays = notification_delays(incident, now=now)
+    sources_by_id = {source.pk: source for source in data["sources"]}
     return {
         "schema_version": SCHEMA_VERSION,
         "report": "incident",
+        "lang": lang,
+        "provenance": _provenance(incident, data, generated_by=generated_by, now=now),
         "incident": {
             "slug": incident.slug,
             "title": incident.title,
             "summary": incident.summary,
             "severity": incident.severity,
+            "severity_label": str(incident.get_severity_display()),
             "status": incident.status,
+            "status_label": str(incident.get_status_display()),
             "data_subjects": list(incident.data_subjects),
             "estimated_affected_records": incident.estimated_affected_records,
             "breach_location": incident.breach_location,
+            "our_role": incident.our_role,
+            "risk_to_individuals": incident.risk_to_individuals,
+            "risk_to_individuals_label": str(incident.get_risk_to_individuals_display()),
+            "our_systems_breached": incident.our_systems_breached,
+            "supervisory_authority": incident.supervisory_authority,
+            "sa_reference": incident.sa_reference,
         },
         "vendor": {"name": vendor.display_name, "slug": vendor.slug, "status": vendor.status, "tier": vendor.tier},
-        "affected_systems": [{"slug": s.slug, "name": s.name, "url": s.url} for s in data["systems"]],
+        "affected_systems": _affected_systems(data["systems"], flows),
         "flows": [_flow(flow, category_item) for flow in flows],
         "data_subjects": sorted(set(incident.data_subjects).union(*(flow.data_subjects for flow in flows))),
+        "affected_records": _affected_records(incident, flows),
         "exposure": _exposure_lists(data["exposures"], with_source=True),
         "sources": [{**_source(s), "language": s.language, "url": s.url} for s in data["sources"]],
         "notification": _notification(delays),
+        "moments": _moments(incident, sources_by_id),
+        "clocks": _clocks(incident, now),
         "conflicts": claim_conflicts(incident=incident),
-        "timeline": _timeline(incident, data["events"]),
+        "timeline": [
+            {**event, "source_title": _source_title(sources_by_id.get(event.pop("_source_id", None)))}
+            for event in _timeline(incident, data["events"])
+        ],
         "actions": [
             {
                 "kind": action.kind,
@@ -315,7 +435,12 @@ def build_incident_report(*, incident):
             for action in data["actions"]
         ],
         "recommendations": [
-            {"text": rec.text, "source": rec.source.key if rec.source else None} for rec in data["recommendations"]
+            {
+                "text": rec.text,
+                "source": rec.source.key if rec.source else None,
+                "source_title": _source_title(rec.source),
+            }
+            for rec in data["recommendations"]
         ],
         "amendments": [
             {

@@ -77,7 +77,14 @@ def report_schema(kind: str) -> dict:
         "parameters": [
             OpenApiParameter(
                 "format", OpenApiTypes.STR, enum=FORMATS, default="json", description="The report's format."
-            )
+            ),
+            OpenApiParameter(
+                "lang",
+                OpenApiTypes.STR,
+                enum=NOTICE_LANGUAGES,
+                default="en",
+                description="The language of the report's labels and of the register's own words (statuses, clocks).",
+            ),
         ],
         "responses": {
             (200, content_type.split(";")[0]): report_ref(kind) if fmt == "json" else OpenApiTypes.STR
@@ -93,7 +100,13 @@ NOTICE_SCHEMA = {
     "parameters": [
         OpenApiParameter(
             "lang", OpenApiTypes.STR, enum=NOTICE_LANGUAGES, default="en", description="The notice's language."
-        )
+        ),
+        OpenApiParameter(
+            "final",
+            OpenApiTypes.BOOL,
+            default=False,
+            description="The approved notice without the draft mark; 409 `notice_not_approved` until approved.",
+        ),
     ],
     "responses": {(200, "text/plain"): OpenApiTypes.STR},
 }

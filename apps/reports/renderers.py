@@ -11,10 +11,13 @@ import re
 from base64 import b64encode
 
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _t
 
-from apps.incidents.choices import ExposureStatus
+from apps.incidents.choices import ExposureStatus, Reliability
 
 from .formatting import readable_time
+from .labels import report_labels
 from .svg import dataflow_svg
 
 FORMATS = ("json", "md", "html", "csv")
@@ -35,6 +38,11 @@ REPORT_STYLE = (
     "th,td{border:1px solid #cbd2d9;padding:.25rem .5rem;text-align:left;vertical-align:top;font-size:.9rem}"
     "th{background:#f0f4f8}.breached{color:#ab091e;font-weight:bold}.ok{color:#0b6e4f}"
     ".muted{color:#52606d}.diagram{overflow-x:auto}"
+    # Print: the browser's "Save as PDF" gives a clean document: no page-wide margins, tables kept whole where they
+    # fit, headings kept with what follows, colours printed as they read on screen.
+    "@media print{@page{size:A4;margin:15mm}body{margin:0;max-width:none;font-size:10pt}"
+    "h2{break-after:avoid;page-break-after:avoid}tr,svg{break-inside:avoid;page-break-inside:avoid}"
+    ".diagram{overflow:visible}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}a{color:inherit}}"
 )
 REPORT_STYLE_CSP_SOURCE = "'sha256-" + b64encode(hashlib.sha256(REPORT_STYLE.encode()).digest()).decode() + "'"
 
@@ -43,6 +51,11 @@ def render(report, fmt):
     """(text, content_type) of a report dict in one format (checked by apps.reports.responses.report_format)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    with translation.override(report.get("lang", "en")):
+        return _render(report, fmt)
+
+
+def _render(report, fmt):
     if fmt == "json":
         text = json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     elif fmt == "md":
@@ -194,10 +207,10 @@ def _link(label, url):
     return f"[{_md(label)}](<{address}>)"
 
 
-def _table(header, rows):
+def _table(header, rows, *, empty=None):
     """A Markdown table; each cell is already Markdown (escaped by the caller), so only `|` and newlines matter."""
     if not rows:
-        return ["None recorded."]
+        return [empty if empty is not None else _t("None recorded.")]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
     return lines
@@ -225,67 +238,73 @@ def _markdown(report):
 def _dataflow_md(report):
     vendor = report["vendor"]
     lines = [
-        f"# Data-flow report: {_md(vendor['name'])}",
+        f"# {_t('Data-flow report')}: {_md(vendor['name'])}",
         "",
-        f"- Slug: {_code(vendor['slug'])}",
-        f"- Website: {_link(vendor.get('website'), vendor.get('website')) or '—'}",
-        f"- Status: {_md(vendor['status_label'])}",
-        f"- Tier: {_md(vendor['tier_label']) or 'not computed'}",
+        f"- {_t('Slug')}: {_code(vendor['slug'])}",
+        f"- {_t('Website')}: {_link(vendor.get('website'), vendor.get('website')) or '—'}",
+        f"- {_t('Status')}: {_md(vendor['status_label'])}",
+        f"- {_t('Tier')}: {_md(vendor['tier_label']) or _t('not computed')}",
     ]
-    lines += [f"  - why: {_md(reason)}" for reason in vendor["tier_reasons"]]
-    lines += ["", "## Flows"]
+    prov, L = report["provenance"], report_labels()
+    lines += [
+        f"- {L['generated_at']}: {readable_time(prov['generated_at'])}",
+        f"- {L['register_as_of']}: {readable_time(prov['register_as_of'])}",
+        f"- {L['generated_by']}: {_md(prov['generated_by']) or L['not_recorded']}",
+    ]
+    lines += [f"  - {_t('why')}: {_md(reason)}" for reason in vendor["tier_reasons"]]
+    lines += ["", "## " + _t("Flows")]
     for flow in report["flows"]:
         lines += [
             "",
             f"### {_md(flow['system']['name'])} → {_md(flow['service']['name'])} ({_code(flow['code'])})",
             "",
-            f"- Mechanism: {_md(flow['mechanism_label'])} ({_code(flow['mechanism'])})",
-            f"- Purpose: {_md(flow['purpose']) or '—'}",
-            f"- Data subjects: {_list(flow['data_subjects'])}",
-            f"- Processing countries: {_list(flow['processing_countries'])}; "
-            f"storage: {_list(flow['storage_countries'])}",
-            f"- Period: {_md(flow['starts_on']) or '?'} → {_md(flow['ends_on']) or 'ongoing'}",
-            f"- Shared: {_names(flow['shared'])}",
-            f"- Explicitly not shared: {_names(flow['not_shared'])}",
+            f"- {_t('Mechanism')}: {_md(flow['mechanism_label'])} ({_code(flow['mechanism'])})",
+            f"- {_t('Purpose')}: {_md(flow['purpose']) or '—'}",
+            f"- {_t('Data subjects')}: {_list(flow['data_subjects'])}",
+            f"- {_t('Processing countries')}: {_list(flow['processing_countries'])}; "
+            f"{_t('storage')}: {_list(flow['storage_countries'])}",
+            f"- {_t('Period')}: {_md(flow['starts_on']) or '?'} → {_md(flow['ends_on']) or _t('ongoing')}",
+            f"- {_t('Shared')}: {_names(flow['shared'])}",
+            f"- {_t('Explicitly not shared')}: {_names(flow['not_shared'])}",
         ]
-    lines += ["", "## Subprocessors", ""]
+    lines += ["", "## " + _t("Subprocessors"), ""]
     lines += _table(
-        ("Subprocessor", "Purpose", "Country", "Categories it may see"),
+        (_t("Subprocessor"), _t("Purpose"), _t("Country"), _t("Categories it may see")),
         [
             (_md(s["name"]), _md(s["purpose"]), _md(s["country"]), _list(c["name"] for c in s["categories"]))
             for s in report["subprocessors"]
         ],
     )
-    lines += ["", "## Contract terms", ""]
+    lines += ["", "## " + _t("Contract terms"), ""]
     lines += _table(
-        ("Reference", "Starts", "Ends", "DPA signed", "Breach notification (h)"),
+        (_t("Reference"), _t("Starts"), _t("Ends"), _t("DPA signed"), _t("Breach notification (h)")),
         [
             (
                 _md(c["reference"]),
                 _md(c["starts_on"]),
                 _md(c["ends_on"]),
-                _md(c["dpa_signed_on"]) or "no",
+                _md(c["dpa_signed_on"]) or _t("no"),
                 _md(c["breach_notification_hours"]),
             )
             for c in report["contracts"]
         ],
     )
-    lines += ["", "## Requirements", ""]
+    lines += ["", "## " + _t("Requirements"), ""]
     lines += _table(
-        ("Code", "Title", "Status", "Due"),
+        (_t("Code"), _t("Title"), _t("Status"), _t("Due")),
         [(_md(r["code"]), _md(r["title"]), _md(r["status_label"]), _md(r["due_on"])) for r in report["requirements"]],
     )
-    lines += ["", "## Reviews", ""]
+    lines += ["", "## " + _t("Reviews"), ""]
     lines += _table(
-        ("Kind", "State", "Created", "Decided"),
+        (_t("Kind"), _t("State"), _t("Created"), _t("Decided")),
         [
             (_md(r["kind"]), _md(r["state_label"]), readable_time(r["created_at"]), readable_time(r["decided_at"]))
             for r in report["reviews"]
         ],
     )
-    lines += ["", "## Incidents", ""]
+    lines += ["", "## " + _t("Incidents"), ""]
     lines += _table(
-        ("Incident", "Severity", "Detected", "Exposed", "Not exposed"),
+        (_t("Incident"), _t("Severity"), _t("Detected"), _t("Exposed"), _t("Not exposed")),
         [
             (
                 _md(i["title"]),
@@ -301,88 +320,160 @@ def _dataflow_md(report):
 
 
 def _incident_md(report):
+    L = report_labels()
     incident, n = report["incident"], report["notification"]
+    prov = report["provenance"]
+    records = report["affected_records"]
+
+    def hours(value):
+        return L["unknown"] if value is None else L["hours"] % {"hours": value}
+
+    def verdict(flag):
+        return {True: L["breached"], False: L["within"], None: L["cannot_tell"]}[flag]
+
+    def source_text(source):
+        return f"{_md(source['title'])} ({_md(source['reliability_label'])})" if source else ""
+
     lines = [
-        f"# Incident report: {_md(incident['title'])}",
+        f"# {L['title']}: {_md(incident['title'])}",
         "",
-        f"- Vendor: {_md(report['vendor']['name'])} ({_code(report['vendor']['slug'])})",
-        f"- Severity: {_md(incident['severity'])}; status: {_md(incident['status'])}",
-        f"- Affected systems: {_list(s['name'] for s in report['affected_systems'])}",
-        f"- Flows: {', '.join(_code(f['code']) for f in report['flows']) or '—'}",
-        f"- Data subjects: {_list(report['data_subjects'])}",
+        f"## {L['provenance']}",
         "",
-        "## Notification delay",
+        f"- {L['generated_at']}: {readable_time(prov['generated_at'])}",
+        f"- {L['register_as_of']}: {readable_time(prov['register_as_of'])}",
+        f"- {L['generated_by']}: {_md(prov['generated_by']) or L['not_recorded']}",
+    ]
+    approvals = [
+        f"{a['lang']}: " + L["approved_by"] % {"user": _md(a["approved_by"]), "when": readable_time(a["approved_at"])}
+        for a in prov["notice_approvals"]
+    ]
+    lines.append(f"- {L['approvals']}: {'; '.join(approvals) or L['not_approved']}")
+    lines += [
         "",
-        f"- Vendor detected: {readable_time(n['vendor_detected_at']) or 'unknown'}",
-        f"- Vendor first told us: {readable_time(n['vendor_notified_at']) or 'no recorded date'}",
-        f"- We received the data set: {readable_time(n['dataset_received_at']) or 'not yet'}",
-        f"- Delay: {_hours(n['delay_hours'])}",
-        f"- Contract clause ({_md(n['contract_reference'])}): {_hours(n['contract_clause_hours'])} — "
-        f"{_verdict(n['contract_breached'])}",
-        f"- Against GDPR's {n['gdpr_hours']} h: {_verdict(n['vendor_delay_exceeds_gdpr_hours'], 'exceeded')}",
-        f"- Our public disclosure: {readable_time(n['public_disclosure_at']) or 'not yet'}, "
-        f"{_hours(n['disclosure_hours'])} after we became aware — GDPR Art. 33: {_verdict(n['gdpr_breached'])}",
+        f"- {L['vendor']}: {_md(report['vendor']['name'])}",
+        f"- {L['severity']}: {_md(incident['severity_label'])}; {L['status']}: {_md(incident['status_label'])}",
+        f"- {L['where']}: {_md(incident['breach_location']) or L['not_recorded']}",
+        f"- {L['affected_systems']}: {_list(s['name'] for s in report['affected_systems'])}",
+        f"- {L['flows']}: "
+        + (", ".join(f"{_md(f['system']['name'])} → {_md(f['service']['name'])}" for f in report["flows"]) or "—"),
+        f"- {L['data_subjects']}: {_list(report['data_subjects'])}",
+        f"- {L['affected_records']}: {L['records_incident']} {_md(records['incident_estimate']) or L['unknown']}; "
+        f"{L['records_flows']} {_md(records['flows_estimate']) or L['unknown']}"
+        + (
+            f" ({L['records_unknown_flows']}: {records['flows_without_estimate']})"
+            if records["flows_without_estimate"]
+            else ""
+        ),
+        f"- {L['risk']}: {_md(incident['risk_to_individuals_label'])}",
+        f"- {L['our_systems']}: "
+        + {True: L["yes"], False: L["no"], None: L["not_recorded"]}[incident["our_systems_breached"]],
+        f"- {L['authority']}: {_md(incident['supervisory_authority']) or L['not_recorded']}"
+        + (f" ({L['reference']} {_md(incident['sa_reference'])})" if incident["sa_reference"] else ""),
         "",
-        "## Exposure by category",
+        f"## {L['vendor_clock']}",
+        "",
+        f"- {L['vendor_detected']}: {readable_time(n['vendor_detected_at']) or L['not_recorded']}",
+        f"- {L['vendor_told_us']}: {readable_time(n['vendor_notified_at']) or L['not_recorded']}",
+        f"- {L['dataset_received']}: {readable_time(n['dataset_received_at']) or L['not_recorded']}",
+        f"- {L['delay']}: {hours(n['delay_hours'])}",
+        f"- {L['contract_clause']} ({_md(n['contract_reference']) or L['no_contract']}): "
+        + (
+            f"{hours(n['contract_clause_hours'])}: {verdict(n['contract_breached'])}"
+            if n["contract_clause_hours"] is not None
+            else L["contract_silent"]
+        ),
+        "",
+        f"## {L['clocks']}",
         "",
     ]
+    lines += _table(
+        (L["obligation"], L["duty"], L["verdict"], L["why"]),
+        [
+            (
+                f"{_md(c['law_label'])} {_md(c['article'])}",
+                _md(c["duty"]),
+                _md(c["status_label"]).upper() if c["status"] == "breached" else _md(c["status_label"]),
+                _md(c["reason"]),
+            )
+            for c in report["clocks"]
+        ],
+    )
+    lines += ["", f"## {L['moments']}", ""]
+    lines += _table(
+        (L["moment"], L["when"], L["source"]),
+        [
+            (_md(m["label"]).capitalize(), readable_time(m["at"]) or L["not_recorded"], source_text(m["source"]))
+            for m in report["moments"]
+        ],
+    )
+    lines += ["", f"## {L['exposure']}", ""]
     rows = []
     for status, items in report["exposure"].items():
         for item in items:
-            source = item.get("source") or {}
             rows.append(
                 (
-                    _md(status),
+                    _md(str(ExposureStatus(status).label)),
                     _md(item["name"]),
                     _code(item["code"]),
-                    _md(source.get("key", "")),
-                    _md(source.get("reliability_label")),
+                    source_text(item.get("source")),
                 )
             )
-    lines += _table(("Exposure", "Category", "Code", "Source", "Reliability"), rows)
-    lines += ["", "## Sources", ""]
+    lines += _table((L["exposure_col"], L["category"], L["code"], L["source"]), rows)
+    lines += ["", f"## {L['sources']}", ""]
     lines += [
-        f"- {_link(s['key'], s.get('url'))}: {_md(s['title'])} ({_md(s['reliability_label'])})"
+        f"- {_link(s['title'], s.get('url'))} ({_md(s['reliability_label'])}; {_md(s['language'])})"
         for s in report.get("sources", [])
-    ] or ["- none"]
-    lines += ["", "## Conflicting claims", ""]
+    ] or [f"- {L['none']}"]
+    lines += ["", f"## {L['conflicts']}", ""]
     lines += _table(
-        ("About", "Claim", "Source", "Contradicted by", "Their statement"),
+        (L["about"], L["claim"], L["source"], L["contradicted_by"], L["their_statement"]),
         [
             (
                 _md((c["category"] or {}).get("name") or c["subject"]),
                 _md(c["claim"]),
-                f"{_md(c['source']['key'])} ({_md(c['source']['reliability'])})",
-                f"{_md(c['contradicted_by']['source']['key'])} ({_md(c['contradicted_by']['source']['reliability'])})",
+                f"{_md(c['source']['title'])} ({_md(_reliability(c['source']['reliability']))})",
+                "{} ({})".format(
+                    _md(c["contradicted_by"]["source"]["title"]),
+                    _md(_reliability(c["contradicted_by"]["source"]["reliability"])),
+                ),
                 _md(c["contradicted_by"]["statement"]),
             )
             for c in report["conflicts"]
         ],
+        empty=L["no_conflict"],
     )
-    lines += ["", "## Timeline", ""]
+    lines += ["", f"## {L['timeline']}", ""]
     lines += _table(
-        ("When", "What", "Source"),
+        (L["when"], L["what"], L["source"]),
         [
-            (readable_time(e["occurred_at"]) or "date unknown", _md(e["description"]), _md(e["source"] or ""))
+            (readable_time(e["occurred_at"]) or L["date_unknown"], _md(e["description"]), _md(e.get("source_title")))
             for e in report["timeline"]
         ],
+        empty=L["none_recorded"],
     )
-    lines += ["", "## Response actions", ""]
+    lines += ["", f"## {L['actions']}", ""]
     lines += [
-        f"- {_md(a['kind_label'])}: {_md(a['description'])}" + (" (done)" if a["done_at"] else "")
+        f"- {_md(a['kind_label'])}: {_md(a['description'])}" + (f" ({L['done']})" if a["done_at"] else "")
         for a in report["actions"]
-    ]
-    lines += ["", "## Recommendations to affected people", ""]
-    lines += [f"- {_md(r['text'])}" for r in report["recommendations"]]
-    lines += ["", "## Scope amendments", ""]
+    ] or [f"- {L['none_recorded']}"]
+    lines += ["", f"## {L['recommendations']}", ""]
+    lines += [f"- {_md(r['text'])}" for r in report["recommendations"]] or [f"- {L['none_recorded']}"]
+    lines += ["", f"## {L['amendments']}", ""]
     for amendment in report["amendments"]:
         lines.append(
             f"- v{amendment['version']} ({readable_time(amendment['amended_at'])}): {_md(amendment['reason'])}"
         )
         lines += [f"  - {_md(label)}: {_md(value)}" for label, value in scope_lines(amendment.get("scope") or {})]
     if not report["amendments"]:
-        lines.append("- none")
+        lines.append(f"- {L['none']}")
+    lines += ["", L["footer"] % {"version": report["schema_version"]}]
     return lines
+
+
+def _reliability(name):
+    """'low' (how claim_conflicts names a reliability) as its label in the active language."""
+    member = Reliability.__members__.get(str(name).upper())
+    return str(member.label) if member else name
 
 
 def scope_lines(scope):
@@ -417,12 +508,34 @@ def _html(report):
         template = "reports/dataflow_report.html"
     else:
         diagram = dataflow_svg(
-            vendor_name=report["vendor"]["name"], flows=report["flows"], subprocessors=[], title="Affected flows"
+            vendor_name=report["vendor"]["name"], flows=report["flows"], subprocessors=[], title=_t("Affected flows")
         )
         template = "reports/incident_report.html"
-    context = {"report": report, "diagram": diagram, "style": REPORT_STYLE}
+    L = report_labels()
+    context = {
+        "report": report,
+        "diagram": diagram,
+        "style": REPORT_STYLE,
+        "L": L,
+        "footer": L["footer"] % {"version": report["schema_version"]},
+    }
     if report["report"] == "incident":
+        context["approvals"] = [
+            {
+                "lang": a["lang"],
+                "text": L["approved_by"] % {"user": a["approved_by"], "when": readable_time(a["approved_at"])},
+            }
+            for a in report["provenance"]["notice_approvals"]
+        ]
         context["amendments"] = [{**a, "scope_lines": scope_lines(a.get("scope") or {})} for a in report["amendments"]]
+        context["conflict_rows"] = [
+            {
+                **c,
+                "source_reliability": _reliability(c["source"]["reliability"]),
+                "reference_reliability": _reliability(c["contradicted_by"]["source"]["reliability"]),
+            }
+            for c in report["conflicts"]
+        ]
         context["exposure_rows"] = [
             {**item, "status_label": str(ExposureStatus(status).label)}
             for status, items in report["exposure"].items()

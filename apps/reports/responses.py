@@ -34,6 +34,24 @@ def notice_language(value: str | None) -> str:
     return lang
 
 
+def report_language(value: str | None) -> str:
+    """The label language of a report (en when none). Raises ValidationError naming `lang`."""
+    lang = value or "en"
+    if lang not in NOTICE_LANGUAGES:
+        raise ValidationError({"lang": f"unknown language {lang!r}: choose one of {', '.join(NOTICE_LANGUAGES)}"})
+    return lang
+
+
+def final_flag(value) -> bool:
+    """`final` asked for: true/1/yes or false/0/no/empty. Raises ValidationError naming `final`."""
+    text = str(value or "").strip().lower()
+    if text in ("", "0", "false", "no"):
+        return False
+    if text in ("1", "true", "yes"):
+        return True
+    raise ValidationError({"final": f"{value!r} is not a yes or no: use true or false"})
+
+
 @dataclass(frozen=True)
 class ReportBody:
     fmt: str

@@ -91,6 +91,10 @@ def incident_report_data(*, incident):
         "actions": list(incident.actions.order_by("due_on", "id")),
         "recommendations": list(incident.recommendations.select_related("source").order_by("position", "id")),
         "amendments": list(incident.amendments.order_by("version")),
+        "claims": list(incident.claims.all()),
+        "notice_approvals": list(
+            incident.notice_approvals.select_related("approved_by").order_by("lang", "approved_at")
+        ),
     }
 
 

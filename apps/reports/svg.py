@@ -7,6 +7,8 @@ disk, in a mail client and in a page served under our `style-src 'self'` policy.
 from collections import OrderedDict
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+
 BOX_WIDTH = 220
 BOX_HEIGHT = 44
 COLUMN_X = (20, 560, 1100)
@@ -37,7 +39,7 @@ def _label_lines(names, max_lines, prefix=""):
     if current:
         lines.append(current)
     if used < len(names):
-        lines[-1] = f"{lines[-1]} … +{len(names) - used} more"
+        lines[-1] = f"{lines[-1]} … " + _("+%(count)d more") % {"count": len(names) - used}
     return lines
 
 
@@ -97,8 +99,9 @@ def _systems(flows):
     return systems
 
 
-def dataflow_svg(*, vendor_name, flows, subprocessors, title="Data-flow diagram"):
+def dataflow_svg(*, vendor_name, flows, subprocessors, title=None):
     """An inline <svg> element. `flows` and `subprocessors` are the report's lists."""
+    title = title or _("Data-flow diagram")
     systems = _systems(flows)
     rows = max(len(systems), len(subprocessors), 1)
     height = TOP + rows * ROW_PITCH
@@ -111,7 +114,8 @@ def dataflow_svg(*, vendor_name, flows, subprocessors, title="Data-flow diagram"
         ' orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#3e4c59"/></marker></defs>',
         '<rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>',
     ]
-    for x, heading in zip(COLUMN_X, ("Our systems", "Vendor", "Subprocessors"), strict=True):
+    headings = (_("Our systems"), _("Vendor"), _("Subprocessors"))  # in the report's language (render() sets it)
+    for x, heading in zip(COLUMN_X, headings, strict=True):
         parts.append(
             f'<text x="{x + BOX_WIDTH / 2}" y="22" text-anchor="middle" font-family="sans-serif" font-size="12"'
             f' fill="#52606d">{heading}</text>'

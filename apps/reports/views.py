@@ -6,14 +6,21 @@ uses SVG presentation attributes only and shows even where the style is blocked.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 
 from apps.accounts.mfa import MFA_REQUIRED_MESSAGE, second_factor_missing
 from apps.accounts.roles import is_security_reviewer
 
 from .builders import build_dataflow_report, build_incident_report
-from .notices import render_notice
-from .responses import notice_language, notice_response, report_format, report_response
+from .notices import NoticeNotApproved, render_notice
+from .responses import (
+    final_flag,
+    notice_language,
+    notice_response,
+    report_format,
+    report_language,
+    report_response,
+)
 from .selectors import ReportSubjectNotFound, incident_by_reference, vendor_by_slug
 
 
@@ -36,11 +43,13 @@ def vendor_dataflow_report(request, slug):
     try:
         vendor = vendor_by_slug(slug)
         fmt = report_format(request.GET.get("format"), default="html")
+        lang = report_language(request.GET.get("lang"))
     except ReportSubjectNotFound as exc:
         raise Http404(str(exc)) from None
     except ValidationError as exc:
         return _bad_request(exc)
-    return report_response(build_dataflow_report(vendor=vendor), fmt, filename=f"dataflow-{vendor.slug}")
+    report = build_dataflow_report(vendor=vendor, lang=lang, generated_by=request.user.get_username())
+    return report_response(report, fmt, filename=f"dataflow-{vendor.slug}")
 
 
 def incident_report(request, reference):
@@ -48,11 +57,13 @@ def incident_report(request, reference):
     try:
         incident = incident_by_reference(reference)
         fmt = report_format(request.GET.get("format"), default="html")
+        lang = report_language(request.GET.get("lang"))
     except ReportSubjectNotFound as exc:
         raise Http404(str(exc)) from None
     except ValidationError as exc:
         return _bad_request(exc)
-    return report_response(build_incident_report(incident=incident), fmt, filename=f"incident-{incident.slug}")
+    report = build_incident_report(incident=incident, lang=lang, generated_by=request.user.get_username())
+    return report_response(report, fmt, filename=f"incident-{incident.slug}")
 
 
 def incident_notice(request, reference):
@@ -60,8 +71,13 @@ def incident_notice(request, reference):
     try:
         incident = incident_by_reference(reference)
         lang = notice_language(request.GET.get("lang"))
+        final = final_flag(request.GET.get("final"))
     except ReportSubjectNotFound as exc:
         raise Http404(str(exc)) from None
     except ValidationError as exc:
         return _bad_request(exc)
-    return notice_response(render_notice(incident=incident, lang=lang), lang)
+    try:
+        text = render_notice(incident=incident, lang=lang, final=final)
+    except NoticeNotApproved as refusal:
+        return HttpResponse(str(refusal), status=409, content_type="text/plain; charset=utf-8")
+    return notice_response(text, lang)

@@ -85,18 +85,7 @@ def test_a_vendor_still_silent_past_its_clause_is_already_late(vendor):
     assert late.contract_breached is True
 
 
-def test_our_disclosure_is_measured_from_our_awareness_against_72_hours(vendor):
-    incident = IncidentFactory(
-        vendor=vendor, vendor_notified_at=at(1), we_became_aware_at=at(1), public_disclosure_at=at(5)
-    )
-    delays = notification_delays(incident)
-    assert (delays.disclosure_hours, delays.gdpr_limit_hours, delays.gdpr_breached) == (96, 72, True)
-    incident.public_disclosure_at = at(3)
-    assert notification_delays(incident).gdpr_breached is False
-
-
 def test_without_a_detection_time_nothing_is_guessed(vendor):
     delays = notification_delays(IncidentFactory(vendor=vendor, vendor_detected_at=None, vendor_notified_at=None))
     assert delays.delay_hours is None
     assert delays.contract_breached is None
-    assert delays.gdpr_breached is None

@@ -63,7 +63,7 @@ def test_a_refused_exposure_writes_nothing_of_the_amendment(disclosed, reviewer)
             incident=incident,
             changes={
                 "data_subjects_add": ["employees"],
-                "exposures": [{"category": disclosed["health"], "status": "exposed", "source": None}],
+                "exposures": [{"category": disclosed["health"], "status": "exposed", "source": disclosed["source"]}],
             },
             reason="Rumour of health data.",
             actor=reviewer,

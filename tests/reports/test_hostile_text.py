@@ -73,8 +73,8 @@ def test_markdown_incident_report_escapes_and_links_only_http(hostile_incident):
     html = rendered_markdown(text)
     assert_inert(html, headings=text.count("\n## "))
     assert 'href="https://vendor.example/notice"' in html
-    assert "javascript:alert(4)" not in text  # an unsafe source address is left out, its key kept
-    assert "press" in text
+    assert "javascript:alert(4)" not in text  # an unsafe source address is left out, its title kept (as text)
+    assert "click me" in text
 
 
 def test_html_report_escapes_every_user_text(hostile_vendor, hostile_incident):

@@ -161,6 +161,10 @@ EVIDENCE_UPLOAD_FORM_MARGIN_BYTES = 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=64 * 1024 * 1024)
 IMPORT_UPLOAD_PATHS = [r"^/admin/exchange/import/$", r"^/api/v1/exchange/import/$"]
 
+# Whether the register's organisation is a financial entity under DORA (Regulation (EU) 2022/2554): then the
+# Art. 19 major-incident reporting clocks run on incidents classified as major (apps.incidents.obligations).
+REGISTER_FINANCIAL_ENTITY = env.bool("REGISTER_FINANCIAL_ENTITY", default=False)
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="vendorrisk@localhost")
 

@@ -17,6 +17,7 @@ from apps.incidents.models import (
     ScopeAmendment,
     TimelineEvent,
 )
+from apps.incidents.services import REGULATORY_FIELDS
 from apps.vendors.models import Vendor
 
 
@@ -143,7 +144,26 @@ class IncidentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+CLOCK_SOURCE_KEYS = (
+    "vendor_detected_source",
+    "vendor_notified_source",
+    "dataset_received_source",
+    "we_became_aware_source",
+    "sa_notified_source",
+    "subjects_notified_source",
+    "public_disclosure_source",
+)
+
+
 class IncidentDetailSerializer(IncidentSerializer):
+    # The source each clock moment was recorded from, by key (set in the admin).
+    vendor_detected_source = SourceKeyField(allow_null=True)
+    vendor_notified_source = SourceKeyField(allow_null=True)
+    dataset_received_source = SourceKeyField(allow_null=True)
+    we_became_aware_source = SourceKeyField(allow_null=True)
+    sa_notified_source = SourceKeyField(allow_null=True)
+    subjects_notified_source = SourceKeyField(allow_null=True)
+    public_disclosure_source = SourceKeyField(allow_null=True)
     affected_systems = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     affected_flows = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     recorded_by = UsernameField(read_only=True, allow_null=True)
@@ -164,6 +184,8 @@ class IncidentDetailSerializer(IncidentSerializer):
             "affected_systems",
             "affected_flows",
             "recorded_by",
+            *REGULATORY_FIELDS,
+            *CLOCK_SOURCE_KEYS,
             "exposures",
             "sources",
             "claims",
@@ -223,6 +245,7 @@ INCIDENT_WRITE_FIELDS = (
     "affected_flows",
     "estimated_affected_records",
     "breach_location",
+    *REGULATORY_FIELDS,
 )
 
 
@@ -356,3 +379,14 @@ class ScopeVersionSerializer(serializers.Serializer):
     changes = serializers.JSONField()
     scope = serializers.JSONField()
     recorded_by = serializers.CharField(allow_null=True)
+
+
+class NoticeApproveSerializer(serializers.Serializer):
+    lang = serializers.ChoiceField(choices=("en", "fr", "es"), help_text="The notice's language.")
+
+
+class NoticeApprovalSerializer(serializers.Serializer):
+    lang = serializers.CharField(read_only=True)
+    text_sha256 = serializers.CharField(read_only=True, help_text="SHA-256 of the approved text.")
+    approved_by = serializers.CharField(source="approved_by.get_username", read_only=True)
+    approved_at = serializers.DateTimeField(read_only=True)

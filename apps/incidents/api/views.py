@@ -19,7 +19,15 @@ from apps.register.incidents import incident_create, incident_update
 from apps.reports.builders import build_incident_report
 from apps.reports.notices import render_notice
 from apps.reports.openapi import INCIDENT_REPORT_SCHEMA, NOTICE_SCHEMA
-from apps.reports.responses import notice_language, notice_response, report_format, report_response
+from apps.reports.responses import (
+    final_flag,
+    notice_language,
+    notice_response,
+    report_format,
+    report_language,
+    report_response,
+)
+from apps.reports.services import notice_approve
 
 from .serializers import (
     ActionAddSerializer,
@@ -33,6 +41,8 @@ from .serializers import (
     IncidentSerializer,
     IncidentSourceSerializer,
     IncidentUpdateSerializer,
+    NoticeApprovalSerializer,
+    NoticeApproveSerializer,
     RecommendationSerializer,
     RecommendationWriteSerializer,
     ResponseActionSerializer,
@@ -265,11 +275,23 @@ class IncidentViewSet(ServiceViewSet, mixins.CreateModelMixin, mixins.UpdateMode
         """The incident report: exposure, delays against the contract and GDPR, conflicting claims, actions."""
         fmt = report_format(request.query_params.get("format"))
         incident = self.get_object()
-        return report_response(build_incident_report(incident=incident), fmt, filename=f"incident-{incident.slug}")
+        lang = report_language(request.query_params.get("lang"))
+        report = build_incident_report(incident=incident, lang=lang, generated_by=request.user.get_username())
+        return report_response(report, fmt, filename=f"incident-{incident.slug}")
 
     @extend_schema(**NOTICE_SCHEMA)
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreFormatParameterNegotiation)
     def notice(self, request, pk=None):
         """The draft notice to affected users, in English, French or Spanish, built from the incident record."""
         lang = notice_language(request.query_params.get("lang"))
-        return notice_response(render_notice(incident=self.get_object(), lang=lang), lang)
+        final = final_flag(request.query_params.get("final"))
+        return notice_response(render_notice(incident=self.get_object(), lang=lang, final=final), lang)
+
+    @extend_schema(request=NoticeApproveSerializer, responses=NoticeApprovalSerializer)
+    @action(detail=True, methods=["post"], url_path="notice/approve")
+    def approve_notice(self, request, pk=None):
+        """Approve the notice in one language as it reads now; exporting it as final (`?final=true`) needs this."""
+        incident = self.get_object()
+        data = self._input(NoticeApproveSerializer, incident)
+        approval = notice_approve(incident=incident, lang=data["lang"], approver=request.user)
+        return Response(NoticeApprovalSerializer(approval).data, status=status.HTTP_201_CREATED)

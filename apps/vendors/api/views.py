@@ -17,7 +17,7 @@ from apps.api.viewsets import ServiceViewSet
 from apps.register.handlers import EventHandler
 from apps.reports.builders import build_dataflow_report
 from apps.reports.openapi import DATAFLOW_REPORT_SCHEMA
-from apps.reports.responses import report_format, report_response
+from apps.reports.responses import report_format, report_language, report_response
 from apps.vendors import services
 from apps.vendors.filters import ContractFilterSet, DocumentFilterSet, MinimalVendorFilterSet, VendorFilterSet
 from apps.vendors.models import Contract, Document, Subprocessor, Vendor
@@ -83,7 +83,9 @@ class VendorViewSet(ServiceViewSet, mixins.CreateModelMixin, mixins.UpdateModelM
         """The vendor's data-flow report, the same as `manage.py dataflow_report <slug>`."""
         fmt = report_format(request.query_params.get("format"))
         vendor = self.get_object()
-        return report_response(build_dataflow_report(vendor=vendor), fmt, filename=f"dataflow-{vendor.slug}")
+        lang = report_language(request.query_params.get("lang"))
+        report = build_dataflow_report(vendor=vendor, lang=lang, generated_by=request.user.get_username())
+        return report_response(report, fmt, filename=f"dataflow-{vendor.slug}")
 
     @extend_schema(responses=TierChangeSerializer(many=True))
     @action(

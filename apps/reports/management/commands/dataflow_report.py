@@ -8,5 +8,7 @@ class Command(ReportCommand):
     help = "Print or write a vendor's data-flow report (json, md, html or csv)."
     subject_help = "the vendor's slug, e.g. mixpanel"
 
-    def build(self, subject):
-        return build_dataflow_report(vendor=vendor_by_slug(subject))
+    command_name = "dataflow_report"
+
+    def build(self, subject, *, lang, generated_by):
+        return build_dataflow_report(vendor=vendor_by_slug(subject), lang=lang, generated_by=generated_by)
