@@ -24,4 +24,5 @@ PERIODIC_CHECKS = (
     PeriodicCheck(f"{NAME_PREFIX}contract end and notice dates", "watch.contracts_check", minute="20", hour="6"),
     PeriodicCheck(f"{NAME_PREFIX}incident notification delays", "watch.incident_delays_check", minute="5"),
     PeriodicCheck(f"{NAME_PREFIX}resend notifications whose task was lost", "notifications.requeue_stale", minute="35"),
+    PeriodicCheck(f"{NAME_PREFIX}questionnaire reminders", "questionnaires.reminders_send", minute="30", hour="6"),
 )
