@@ -117,6 +117,7 @@ class AnswerSerializer(serializers.ModelSerializer):
 
     question = QuestionSerializer(read_only=True)
     reviewed_by = UsernameField(read_only=True, allow_null=True)
+    answered_by = serializers.EmailField(read_only=True, allow_blank=True)
     files = serializers.SerializerMethodField()
 
     class Meta:
