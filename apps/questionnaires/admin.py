@@ -154,9 +154,24 @@ class AnswerInline(ServiceInline, admin.TabularInline):
 
 
 class QuestionnaireSendForm(forms.ModelForm):
+    code_required = forms.NullBooleanField(
+        label=_("One-time code required"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("As the tier says (on for tiers 1-2)")), ("true", _("Yes")), ("false", _("No"))]
+        ),
+    )
+
     class Meta:
         model = Questionnaire
         fields = ["vendor", "contact", "bank", "due_on", "code_required"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank"].required = False
+        self.fields["bank"].queryset = QuestionBank.objects.filter(is_current=True)
+        self.fields["bank"].help_text = _("Empty: the standard bank.")
+        self.fields["contact"].queryset = self.fields["contact"].queryset.select_related("vendor")
 
 
 @admin.register(Questionnaire)
@@ -165,7 +180,6 @@ class QuestionnaireAdmin(ServiceAdmin):
     list_filter = ["state"]
     list_select_related = ["vendor", "bank"]
     search_fields = ["vendor__display_name", "vendor__slug"]
-    autocomplete_fields = ["vendor"]
     actions = ACTIONS
     inlines = [AnswerInline, QuestionnaireTransitionInline]
 

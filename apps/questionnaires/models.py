@@ -128,7 +128,8 @@ class Questionnaire(TimeStampedModel):
         verbose_name_plural = _("questionnaires")
 
     def __str__(self):
-        return f"{self.bank.name} → {self.vendor}"
+        # Safe on an unsaved row too (the admin names the new object before the service's copy replaces it).
+        return f"Questionnaire #{self.pk} for {self.vendor}" if self.vendor_id else f"Questionnaire #{self.pk}"
 
 
 class QuestionnaireTransition(models.Model):

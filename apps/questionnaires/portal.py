@@ -32,7 +32,9 @@ SESSION_CODE_OK = "portal_code_ok"
 
 
 def _portal_headers(response):
-    response["Referrer-Policy"] = "no-referrer"
+    # Never a Referer to another site; same-origin (not no-referrer), or browsers send "Origin: null" with the
+    # forms and CSRF refuses them. The token itself is never in a page's address (see open_link).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -102,10 +104,12 @@ def open_link(request, token):
     if link is None:
         security_log.info("portal.link_refused address=%s", client_address(request))
         return _dead_end(request)
-    request.session.cycle_key()
+    if request.session.get(SESSION_LINK) != link.pk:
+        # Another link (or none) before: a fresh session, and the code is asked again.
+        request.session.cycle_key()
+        request.session.pop(SESSION_CODE_OK, None)
     request.session[SESSION_LINK] = link.pk
-    request.session.pop(SESSION_CODE_OK, None)
-    if link.questionnaire.code_required:
+    if link.questionnaire.code_required and request.session.get(SESSION_CODE_OK) != link.pk:
         return redirect("portal:code")
     return redirect("portal:questionnaire")
 

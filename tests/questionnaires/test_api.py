@@ -67,7 +67,9 @@ def test_other_roles_cannot_send_or_review(request, role_user, reviewer, vendor_
     assert response.status_code == 403
     assert client.post(f"/api/v1/questionnaires/{questionnaire.pk}/cancel/", {}, format="json").status_code == 403
     answer = questionnaire.answers.first()
-    assert client.post(f"/api/v1/answers/{answer.pk}/review/", {"decision": "accepted"}, format="json").status_code == 403
+    assert (
+        client.post(f"/api/v1/answers/{answer.pk}/review/", {"decision": "accepted"}, format="json").status_code == 403
+    )
     questionnaire.refresh_from_db()
     assert questionnaire.state == "sent"
 
@@ -89,7 +91,9 @@ def test_illegal_moves_answer_409_with_a_code(reviewer, vendor_and_contact):
     assert response.status_code == 409 and response.json()["code"] == "not_under_review"
 
 
-def test_remind_twice_sends_once_and_extend_and_cancel(reviewer, vendor_and_contact, django_capture_on_commit_callbacks):
+def test_remind_twice_sends_once_and_extend_and_cancel(
+    reviewer, vendor_and_contact, django_capture_on_commit_callbacks
+):
     vendor, contact = vendor_and_contact
     questionnaire = send(reviewer, vendor, contact)
     client = client_for(reviewer)
@@ -99,7 +103,9 @@ def test_remind_twice_sends_once_and_extend_and_cancel(reviewer, vendor_and_cont
     assert len([m for m in mail.outbox if "Reminder" in m.body]) == 1
     response = client.post(f"/api/v1/questionnaires/{questionnaire.pk}/extend/", {"due_on": _due(30)}, format="json")
     assert response.status_code == 200 and response.json()["due_on"] == _due(30)
-    response = client.post(f"/api/v1/questionnaires/{questionnaire.pk}/cancel/", {"note": "Wrong contact"}, format="json")
+    response = client.post(
+        f"/api/v1/questionnaires/{questionnaire.pk}/cancel/", {"note": "Wrong contact"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["state"] == "cancelled"
 
 

@@ -15,19 +15,34 @@ pytestmark = pytest.mark.django_db
 
 # The 17 CCM v4 domains and how many CAIQ v4 questions each has: 261 in all. The question text is made up here.
 DOMAINS = {
-    "A&A": ("Audit & Assurance", 9), "AIS": ("Application & Interface Security", 15),
+    "A&A": ("Audit & Assurance", 9),
+    "AIS": ("Application & Interface Security", 15),
     "BCR": ("Business Continuity Management and Operational Resilience", 22),
-    "CCC": ("Change Control and Configuration Management", 9), "CEK": ("Cryptography, Encryption & Key Management", 21),
-    "DCS": ("Datacenter Security", 19), "DSP": ("Data Security and Privacy Lifecycle Management", 22),
-    "GRC": ("Governance, Risk and Compliance", 8), "HRS": ("Human Resources", 15),
-    "IAM": ("Identity & Access Management", 18), "IPY": ("Interoperability & Portability", 6),
-    "IVS": ("Infrastructure & Virtualization Security", 11), "LOG": ("Logging and Monitoring", 18),
+    "CCC": ("Change Control and Configuration Management", 9),
+    "CEK": ("Cryptography, Encryption & Key Management", 21),
+    "DCS": ("Datacenter Security", 19),
+    "DSP": ("Data Security and Privacy Lifecycle Management", 22),
+    "GRC": ("Governance, Risk and Compliance", 8),
+    "HRS": ("Human Resources", 15),
+    "IAM": ("Identity & Access Management", 18),
+    "IPY": ("Interoperability & Portability", 6),
+    "IVS": ("Infrastructure & Virtualization Security", 11),
+    "LOG": ("Logging and Monitoring", 18),
     "SEF": ("Security Incident Management, E-Discovery, & Cloud Forensics", 11),
     "STA": ("Supply Chain Management, Transparency, and Accountability", 20),
-    "TVM": ("Threat & Vulnerability Management", 11), "UEM": ("Universal Endpoint Management", 26),
+    "TVM": ("Threat & Vulnerability Management", 11),
+    "UEM": ("Universal Endpoint Management", 26),
 }
-CAIQ_HEADER = ["Question ID", "Question", "CSP CAIQ Answer", "SSRM Control Ownership",
-               "CSP Implementation Description", "CCM Control ID", "CCM Domain Title", "Requirement codes"]
+CAIQ_HEADER = [
+    "Question ID",
+    "Question",
+    "CSP CAIQ Answer",
+    "SSRM Control Ownership",
+    "CSP Implementation Description",
+    "CCM Control ID",
+    "CCM Domain Title",
+    "Requirement codes",
+]
 
 
 def caiq_workbook(*, mutate=None) -> bytes:
@@ -41,7 +56,9 @@ def caiq_workbook(*, mutate=None) -> bytes:
         for n in range(1, count + 1):
             control = f"{domain}-{(n + 1) // 2:02d}"
             codes = "breach-notification-72h" if domain == "SEF" and n == 1 else ""
-            sheet.append([f"{control}.{2 - n % 2}", f"Test question {n} of {title}?", "", "", "", control, title, codes])
+            sheet.append(
+                [f"{control}.{2 - n % 2}", f"Test question {n} of {title}?", "", "", "", control, title, codes]
+            )
     if mutate:
         mutate(sheet)
     buffer = io.BytesIO()
@@ -69,7 +86,8 @@ def test_a_261_question_caiq_workbook_creates_the_bank(requirements, reviewer):
     again = bank_import(name="CAIQ v4", slug="caiq-v4", file_name="caiq.xlsx", data=caiq_workbook(), actor=reviewer)
     assert (again.version, again.is_current) == (2, True)
     assert list(QuestionBank.objects.filter(slug="caiq-v4").values_list("version", "is_current")) == [
-        (2, True), (1, False)
+        (2, True),
+        (1, False),
     ]
 
 

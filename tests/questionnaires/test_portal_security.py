@@ -69,7 +69,7 @@ def test_the_portal_sets_the_same_csp_and_keeps_the_token_out_of_referers(client
     page = client.get("/portal/questionnaire/")
     assert "default-src 'self'" in page["Content-Security-Policy"]
     assert "script-src 'self'" in page["Content-Security-Policy"]
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert b"<script" not in page.content
 
 
@@ -134,7 +134,11 @@ def test_an_upload_of_a_forbidden_type_is_refused_and_nothing_is_saved(client, s
     other = _question(questionnaire, "INC-01")
     response = client.post(
         "/portal/questionnaire/",
-        {f"q{question.pk}": "soc2_type2", f"q{other.pk}": "yes", f"q{question.pk}-file": SimpleUploadedFile(name, content)},
+        {
+            f"q{question.pk}": "soc2_type2",
+            f"q{other.pk}": "yes",
+            f"q{question.pk}-file": SimpleUploadedFile(name, content),
+        },
     )
     assert response.status_code == 400 and message in response.content
     assert not AnswerFile.objects.exists()
@@ -157,7 +161,10 @@ def test_a_body_over_the_evidence_cap_is_refused_before_it_is_read(client, sent,
     portal_client(client, token)
     limit = settings.EVIDENCE_MAX_UPLOAD_BYTES + settings.EVIDENCE_UPLOAD_FORM_MARGIN_BYTES
     response = client.generic(
-        "POST", "/portal/questionnaire/", b"x", content_type="multipart/form-data; boundary=x",
+        "POST",
+        "/portal/questionnaire/",
+        b"x",
+        content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(limit + 1),
     )
     assert response.status_code == 413

@@ -96,7 +96,9 @@ def test_the_whole_review_turns_answers_into_requirement_statuses(
     portal_client(client, link_token())
     # The vendor: a SOC 2 report with its PDF, no 72-hour notification.
     _answer_everything(
-        client, questionnaire, overrides={"GOV-01": "soc2_type2", "INC-01": "no"},
+        client,
+        questionnaire,
+        overrides={"GOV-01": "soc2_type2", "INC-01": "no"},
         files={"GOV-01": SimpleUploadedFile("soc2.pdf", PDF)},
     )
     page = client.get("/portal/questionnaire/").content.decode()
@@ -163,8 +165,16 @@ def test_the_whole_review_turns_answers_into_requirement_statuses(
         ["questionnaire.sent", "questionnaire.submitted", "questionnaire.submitted", "questionnaire.accepted"]
     )
     states = list(questionnaire.transitions.values_list("to_state", flat=True))
-    assert states == ["sent", "in_progress", "submitted", "under_review", "returned", "submitted", "under_review",
-                      "accepted"]
+    assert states == [
+        "sent",
+        "in_progress",
+        "submitted",
+        "under_review",
+        "returned",
+        "submitted",
+        "under_review",
+        "accepted",
+    ]
     summary = selectors.questionnaire_summary_for_vendor(vendor=vendor)
     assert summary["answered"] == summary["total"] == 42
     assert 0 < summary["overall"] < 100
