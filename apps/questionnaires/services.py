@@ -35,10 +35,10 @@ CODE_TIERS = frozenset({1, 2})  # the one-time code is on by default for the mos
 
 
 # --- state moves ----------------------------------------------------------------------------------------------
-def _move(*, questionnaire, action, actor=None, by_email="", note="") -> Questionnaire:
+def _move(*, questionnaire, action, actor=None, by_email="", note="", on_request=False) -> Questionnaire:
     locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     transition = check_move(action, locked.state)
-    if not transition.by_vendor:
+    if not transition.by_vendor and not on_request:
         require_security_reviewer(actor, f"{transition.label.lower()} a questionnaire")
     from_state, locked.state = locked.state, transition.target
     now = timezone.now()
@@ -144,6 +144,19 @@ def questionnaire_send(
     its tier calls for, and email `contact` a link. Raises PermissionDenied, ValidationError (contact, due_on, bank).
     """
     require_security_reviewer(actor, "send a questionnaire")
+    return _send(
+        vendor=vendor,
+        contact=contact,
+        due_on=due_on,
+        actor=actor,
+        bank=bank,
+        code_required=code_required,
+        base_url=base_url,
+        note=note,
+    )
+
+
+def _send(*, vendor, contact, due_on, actor, bank=None, code_required=None, base_url=None, note="", on_request=False):
     errors = {}
     if contact.vendor_id != vendor.pk:
         errors["contact"] = "The contact belongs to another vendor."
@@ -169,11 +182,39 @@ def questionnaire_send(
     questionnaire.save()
     questionnaire.questions.set(questions)
     Answer.objects.bulk_create(Answer(questionnaire=questionnaire, question=q) for q in questions)
-    _move(questionnaire=questionnaire, action="send", actor=actor, note=note)
+    _move(questionnaire=questionnaire, action="send", actor=actor, note=note, on_request=on_request)
     _, token = _link_issue(questionnaire=questionnaire, email=contact.email)
     _mail_link(questionnaire=questionnaire, email=contact.email, token=token, base_url=base_url)
     _emit(questionnaire, "questionnaire.sent", f"Questionnaire sent to {vendor}")
     return questionnaire
+
+
+@transaction.atomic
+def questionnaire_send_for_intake(*, vendor, contact_email, requested_by, contact_name="") -> Questionnaire | None:
+    """The intake option "send the standard questionnaire": at submit, the buyer's request sends our current bank
+    to the contact they named (added to the vendor's contacts when new), due in QUESTIONNAIRE_INTAKE_DUE_DAYS.
+
+    No reviewer judgement is skipped: the bank and the questions are the register's, and what comes back is
+    reviewed as any other questionnaire. Nothing is sent when the vendor already has one in progress (None).
+    """
+    from apps.vendors.models import Contact
+    from apps.vendors.services import contact_create
+
+    open_states = AWAITING_VENDOR_STATES | {S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW}
+    if Questionnaire.objects.filter(vendor=vendor, state__in=open_states).exists():
+        return None
+    contact = Contact.objects.filter(vendor=vendor, email__iexact=contact_email).first() or contact_create(
+        vendor=vendor, actor=requested_by, name=(contact_name or contact_email)[:200], email=contact_email
+    )
+    due_on = timezone.localdate() + datetime.timedelta(days=settings.QUESTIONNAIRE_INTAKE_DUE_DAYS)
+    return _send(
+        vendor=vendor,
+        contact=contact,
+        due_on=due_on,
+        actor=requested_by,
+        note="Asked for at intake",
+        on_request=True,
+    )
 
 
 def _awaiting_vendor(questionnaire, what):

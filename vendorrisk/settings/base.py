@@ -366,6 +366,7 @@ PORTAL_CODE_ATTEMPTS = 5  # wrong codes before the code is void (the vendor asks
 # Link openings and code tries per client address per window: a guessed token meets a 429 long before it matters.
 PORTAL_RATE_LIMIT = env.int("PORTAL_RATE_LIMIT", default=30)
 PORTAL_RATE_WINDOW_SECONDS = 10 * 60
+QUESTIONNAIRE_INTAKE_DUE_DAYS = env.int("QUESTIONNAIRE_INTAKE_DUE_DAYS", default=21)  # the intake option's due date
 QUESTIONNAIRE_REMIND_DAYS_BEFORE = env.int("QUESTIONNAIRE_REMIND_DAYS_BEFORE", default=3)
 # Accepting a questionnaire meets this requirement of the catalogue, where the vendor's tier has it.
 QUESTIONNAIRE_REQUIREMENT = "security-questionnaire"
