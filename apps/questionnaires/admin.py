@@ -10,10 +10,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import REFUSALS, ServiceAdmin, ServiceInline, refusal_text
-from apps.vendors.models import Vendor
 
 from . import selectors, services
-from .choices import AnswerReview, QuestionnaireState
+from .choices import AnswerReview
 from .models import Answer, Question, QuestionBank, Questionnaire, QuestionnaireTransition
 from .portal import answer_display
 
@@ -264,39 +263,3 @@ class QuestionBankAdmin(ServiceAdmin):
     list_display = ["name", "slug", "version", "is_current", "source", "created_at"]
     list_filter = ["is_current"]
     readonly_fields = ["slug", "version", "name", "description", "source", "is_current"]
-
-
-class QuestionnaireSummaryInline(admin.TabularInline):
-    """On the vendor's admin page (the workspace's vendor page uses questionnaire_summary_for_vendor)."""
-
-    model = Questionnaire
-    fields = ["bank", "state", "due_on", "progress", "score"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    verbose_name_plural = _("questionnaires")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("bank").exclude(state=QuestionnaireState.CANCELLED)
-
-    @admin.display(description=_("progress"))
-    def progress(self, obj):
-        answered, total = selectors.progress(answers=obj.answers.all())
-        return f"{answered} of {total} answered"
-
-    @admin.display(description=_("score"))
-    def score(self, obj):
-        return _pct(selectors.scores(questionnaire=obj)["overall"])
-
-
-# Questionnaires sit above vendors: the vendor admin learns of them here, so apps.vendors imports nothing of ours.
-_vendor_admin = admin.site._registry.get(Vendor)
-if _vendor_admin is not None and QuestionnaireSummaryInline not in _vendor_admin.inlines:
-    _vendor_admin.inlines = [*_vendor_admin.inlines, QuestionnaireSummaryInline]

@@ -489,9 +489,10 @@ def questionnaire_start_review(*, questionnaire, actor) -> Questionnaire:
     return _move(questionnaire=questionnaire, action="start_review", actor=actor)
 
 
-def _reviewable(answer, actor, *states):
+def _lock_for_review(questionnaire_id, actor, *states):
+    """The questionnaire, locked, when `actor` is a security reviewer and it is in one of `states`."""
     require_security_reviewer(actor, "review answers")
-    questionnaire = Questionnaire.objects.select_for_update().get(pk=answer.questionnaire_id)
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire_id)
     if questionnaire.state not in states:
         label = QuestionnaireState(questionnaire.state).label.lower()
         raise TransitionRefused(
@@ -503,7 +504,7 @@ def _reviewable(answer, actor, *states):
 @transaction.atomic
 def answer_review(*, answer, decision, actor, comment="") -> Answer:
     """Accept or reject one answer, with a comment. Raises ValidationError (decision), TransitionRefused."""
-    _reviewable(answer, actor, S.UNDER_REVIEW)
+    _lock_for_review(answer.questionnaire_id, actor, S.UNDER_REVIEW)
     if decision not in (AnswerReview.ACCEPTED, AnswerReview.REJECTED):
         raise ValidationError({"decision": "Use accepted or rejected (ask a follow-up with answer_follow_up)."})
     if decision == AnswerReview.REJECTED and not comment.strip():
@@ -518,7 +519,7 @@ def answer_review(*, answer, decision, actor, comment="") -> Answer:
 @transaction.atomic
 def answer_follow_up(*, answer, actor, comment) -> Answer:
     """Ask the vendor about one answer: the question reopens for them and the questionnaire goes back to them."""
-    questionnaire = _reviewable(answer, actor, S.UNDER_REVIEW, S.RETURNED)
+    questionnaire = _lock_for_review(answer.questionnaire_id, actor, S.UNDER_REVIEW, S.RETURNED)
     if not (comment or "").strip():
         raise ValidationError({"comment": "Say what the vendor should add or change."})
     answer.review, answer.review_comment = AnswerReview.FOLLOW_UP, comment.strip()
@@ -555,7 +556,7 @@ def proposals_apply(*, questionnaire, actor) -> list[dict]:
     (each change in its audit history). "Met" needs evidence: without an attached file it becomes in progress.
     Requirements the vendor does not have (another tier) are skipped. Returns what changed.
     """
-    locked = _reviewable(Answer(questionnaire_id=questionnaire.pk), actor, S.UNDER_REVIEW)  # locks it
+    locked = _lock_for_review(questionnaire.pk, actor, S.UNDER_REVIEW)
     vendor = locked.vendor
     statuses = {
         vr.requirement_id: vr

@@ -2,7 +2,7 @@
 
     draft --send--> sent --open--> in_progress --submit--> submitted --start_review--> under_review
     sent --submit--> submitted                  under_review --accept--> accepted
-    returned --open--> in_progress              under_review --return--> returned (a follow-up on an answer)
+    under_review --return--> returned (a follow-up on an answer: only those questions reopen)
     returned --submit--> submitted              draft, sent, in_progress, returned --cancel--> cancelled
 
 `open` is the vendor's first save; `submit` is the vendor's (from the portal); every other move is a security
@@ -32,7 +32,7 @@ TRANSITIONS = {
     t.action: t
     for t in (
         Transition("send", frozenset({S.DRAFT}), S.SENT, "Send"),
-        Transition("open", frozenset({S.SENT, S.RETURNED}), S.IN_PROGRESS, "Start answering", by_vendor=True),
+        Transition("open", frozenset({S.SENT}), S.IN_PROGRESS, "Start answering", by_vendor=True),
         Transition("submit", frozenset({S.SENT, S.IN_PROGRESS, S.RETURNED}), S.SUBMITTED, "Submit", by_vendor=True),
         Transition("start_review", frozenset({S.SUBMITTED}), S.UNDER_REVIEW, "Start review"),
         Transition("accept", frozenset({S.UNDER_REVIEW}), S.ACCEPTED, "Accept"),

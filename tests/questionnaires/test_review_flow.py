@@ -99,7 +99,7 @@ def test_the_whole_review_turns_answers_into_requirement_statuses(
         client,
         questionnaire,
         overrides={"GOV-01": "soc2_type2", "INC-01": "no"},
-        files={"GOV-01": SimpleUploadedFile("soc2.pdf", PDF)},
+        files={"GOV-01": SimpleUploadedFile("acme-assurance-report.pdf", PDF)},
     )
     page = client.get("/portal/questionnaire/").content.decode()
     assert "42 of 42 answered" in page
@@ -204,3 +204,11 @@ def test_illegal_moves_are_refused(bank, reviewer, vendor_and_contact):
     services.questionnaire_cancel(questionnaire=questionnaire, actor=reviewer)
     with pytest.raises(TransitionRefused):
         services.questionnaire_resend(questionnaire=questionnaire, actor=reviewer)
+
+
+def test_the_vendors_admin_page_shows_the_latest_questionnaire_and_its_score(client, reviewer, vendor_and_contact):
+    vendor, contact = vendor_and_contact
+    questionnaire = send(reviewer, vendor, contact)
+    client.force_login(reviewer)
+    page = client.get(f"/admin/vendors/vendor/{vendor.pk}/change/").content.decode()
+    assert f"Questionnaire #{questionnaire.pk} for Acme" in page and "0 of 42 answered" in page
