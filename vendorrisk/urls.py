@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from apps.accounts.views import mfa_enrolment_link, mfa_setup
 from apps.api.docs import swagger_ui
 from apps.core.views import healthz
+from apps.questionnaires.downloads import answer_file_download
 from apps.vendors.evidence import evidence_download
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("admin/exchange/", include("apps.exchange.urls")),
     path("admin/", admin.site.urls),
     path("evidence/<int:document_id>/", evidence_download, name="evidence-download"),
+    path("evidence/questionnaire-files/<int:file_id>/", answer_file_download, name="questionnaire-file-download"),
     path("accounts/mfa/", mfa_setup, name="mfa-setup"),
     path("accounts/mfa/enrol/<str:secret>/", mfa_enrolment_link, name="mfa-enrolment-link"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("intake/", include("apps.intake.urls")),
     # CSP violation reports from our systems' own pages (unauthenticated by nature; capped and rate-limited).
     path("observation/", include("apps.observation.urls")),
+    path("portal/", include("apps.questionnaires.portal_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Our own page: only /static/ files, no inline style or script (drf-spectacular's pages have both).
     path("api/docs/", swagger_ui, name="swagger-ui"),

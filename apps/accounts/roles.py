@@ -23,6 +23,7 @@ REGISTER_APPS = (
     "notifications",
     "exchange",
     "observation",
+    "questionnaires",
 )
 
 # Procurement reads vendor names and statuses (to find an existing vendor) and keeps its own intake requests;

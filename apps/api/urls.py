@@ -12,7 +12,18 @@ from rest_framework.routers import DefaultRouter
 
 from .auth import OwnTokenViewSet, TokenExchangeView
 
-API_APPS = ("vendors", "datamap", "incidents", "risk", "reviews", "intake", "exchange", "observation", "dashboard")
+API_APPS = (
+    "vendors",
+    "datamap",
+    "incidents",
+    "risk",
+    "reviews",
+    "intake",
+    "exchange",
+    "observation",
+    "questionnaires",
+    "dashboard",
+)
 
 router = DefaultRouter()
 app_urlpatterns = []

@@ -48,6 +48,9 @@ ANSWER_FIELDS = (
     "contract_value",
     "contract_starts_on",
     "replaces_vendor_name",
+    "send_questionnaire",
+    "questionnaire_contact_name",
+    "questionnaire_contact_email",
 )
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
@@ -151,6 +154,9 @@ class IntakeForm(forms.ModelForm):
             "data_subjects": _("Whose data"),
             "production_access": _("Its staff or code will have access to our production systems"),
             "handles_secrets": _("It will store or see our passwords, keys or other secrets"),
+            "send_questionnaire": _("Send our standard security questionnaire to the vendor when I submit"),
+            "questionnaire_contact_name": _("Vendor contact's name"),
+            "questionnaire_contact_email": _("Vendor contact's email"),
         }
         help_texts = {
             "vendor_name": _("The name people know it by. It must not match a vendor already in the register."),
@@ -240,6 +246,10 @@ class IntakeForm(forms.ModelForm):
         if cleaned.get("no_data") and cleaned.get("categories"):
             self.add_error(
                 "no_data", _("You ticked “none of our data” and also chose data categories. Untick one of them.")
+            )
+        if cleaned.get("send_questionnaire") and not cleaned.get("questionnaire_contact_email"):
+            self.add_error(
+                "questionnaire_contact_email", _("Give the address the questionnaire should go to, or untick it.")
             )
         if self.intent == INTENT_SUBMIT:
             self._check_complete(cleaned)

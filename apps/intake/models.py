@@ -86,6 +86,10 @@ class IntakeRequest(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # "Send our standard security questionnaire to the vendor" at submit (apps.questionnaires).
+    send_questionnaire = models.BooleanField(_("send the standard security questionnaire"), default=False)
+    questionnaire_contact_name = models.CharField(_("vendor contact's name"), max_length=200, blank=True)
+    questionnaire_contact_email = models.EmailField(_("vendor contact's email"), blank=True)
 
     # What the submit created; set only by apps.intake.services.intake_submit.
     vendor = models.ForeignKey(

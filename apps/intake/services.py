@@ -122,6 +122,15 @@ def intake_submit(*, intake_request: IntakeRequest, actor) -> IntakeRequest:
     intake.review = review
     intake.tier = vendor.tier
     intake.save()
+    if intake.send_questionnaire:
+        from apps.questionnaires.services import questionnaire_send_for_intake
+
+        questionnaire_send_for_intake(
+            vendor=vendor,
+            contact_email=intake.questionnaire_contact_email,
+            contact_name=intake.questionnaire_contact_name,
+            requested_by=actor,
+        )
     # The notifications app emails the reviewers on commit, logged per recipient and resent if lost.
     intake_submitted.send(sender=IntakeRequest, intake_request=intake)
     return intake

@@ -16,6 +16,9 @@ class EventKind(models.TextChoices):
     CONTRACT_ENDING = "contract.ending", _("Contract ending")
     CONTRACT_NOTICE_DUE = "contract.notice_due", _("Contract termination notice due")
     INCIDENT_NOTIFICATION_LATE = "incident.notification_late", _("Vendor late to notify an incident")
+    QUESTIONNAIRE_SENT = "questionnaire.sent", _("Questionnaire sent")
+    QUESTIONNAIRE_SUBMITTED = "questionnaire.submitted", _("Questionnaire submitted")
+    QUESTIONNAIRE_ACCEPTED = "questionnaire.accepted", _("Questionnaire accepted")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -187,6 +187,7 @@ class VendorAdmin(ServiceAdmin):
         "tier_override_reason",
         "tier",
         "data_flows",
+        "questionnaire",
         "created_at",
         "updated_at",
     ]
@@ -195,6 +196,7 @@ class VendorAdmin(ServiceAdmin):
         (_("Where it lives"), {"fields": ["website", "domains", "hq_country"]}),
         (_("Risk tier"), {"fields": ["computed_tier", "tier_override", "tier_override_reason", "tier"]}),
         (_("Data map"), {"fields": ["data_flows"]}),
+        (_("Security questionnaire"), {"fields": ["questionnaire"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
     inlines = [VendorServiceInline, ContractInline, DocumentInline, ContactInline, SubprocessorInline]
@@ -203,6 +205,28 @@ class VendorAdmin(ServiceAdmin):
 
     def get_queryset(self, request):
         return vendor_register_list(queryset=super().get_queryset(request))
+
+    @admin.display(description=_("latest questionnaire"))
+    def questionnaire(self, obj):
+        # Read-only, and imported here: questionnaires sit above vendors (the workspace's vendor page, issue 24,
+        # takes the same selector).
+        from apps.questionnaires.selectors import questionnaire_summary_for_vendor
+
+        summary = questionnaire_summary_for_vendor(vendor=obj) if obj.pk else None
+        if summary is None:
+            return "—"
+        score = "—" if summary["overall"] is None else f"{summary['overall']:g} %"
+        url = reverse("admin:questionnaires_questionnaire_change", args=[summary["questionnaire"].pk])
+        return format_html(
+            '<a href="{}">{}</a>: {}, due {}, {} of {} answered, score {}',
+            url,
+            summary["questionnaire"],
+            summary["state"],
+            summary["due_on"],
+            summary["answered"],
+            summary["total"],
+            score,
+        )
 
     def create(self, request, obj, form):
         return services.vendor_create(actor=request.user, **form_values(form, services.VENDOR_FIELDS))

@@ -28,4 +28,5 @@ PERIODIC_CHECKS = (
     PeriodicCheck(
         f"{NAME_PREFIX}crawl our systems' pages for undeclared flows", "observation.observe_all", minute="30", hour="5"
     ),
+    PeriodicCheck(f"{NAME_PREFIX}questionnaire reminders", "questionnaires.reminders_send", minute="30", hour="6"),
 )

@@ -48,6 +48,7 @@ LOCAL_APPS = [
     "apps.reports",
     "apps.intake",
     "apps.notifications",
+    "apps.questionnaires",
     "apps.watch",
     "apps.observation",
     "apps.api",
@@ -155,6 +156,9 @@ EVIDENCE_UPLOAD_PATHS = [
     r"^/admin/vendors/document/(add|\d+/change)/$",
     r"^/admin/vendors/vendor/(add|\d+/change)/$",
     r"^/api/v1/documents/",
+    # The vendor portal's questionnaire page, where each question may carry an evidence file.
+    r"^/portal/questionnaire/$",
+    r"^/api/v1/question-banks/import/$",
 ]
 EVIDENCE_UPLOAD_FORM_MARGIN_BYTES = 1024 * 1024
 # Register imports (apps.exchange) carry a whole workbook: 10,000 vendors and 100,000 flows is about 15 MB of XLSX.
@@ -441,6 +445,20 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # and a horizon after which the gap must be looked at again.
 EXCEPTION_MIN_JUSTIFICATION_CHARS = env.int("EXCEPTION_MIN_JUSTIFICATION_CHARS", default=30)
 EXCEPTION_MAX_MONTHS = env.int("EXCEPTION_MAX_MONTHS", default=12)
+
+# The vendor portal (apps.questionnaires): links to a questionnaire, sent by email, no account.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://localhost:8000")  # what emailed links start with
+PORTAL_SENDER_NAME = env("PORTAL_SENDER_NAME", default="Our security team")
+PORTAL_LINK_GRACE_DAYS = env.int("PORTAL_LINK_GRACE_DAYS", default=14)  # a link works this long after the due date
+PORTAL_CODE_MINUTES = 15
+PORTAL_CODE_ATTEMPTS = 5  # wrong codes before the code is void (the vendor asks for a new one)
+# Link openings and code tries per client address per window: a guessed token meets a 429 long before it matters.
+PORTAL_RATE_LIMIT = env.int("PORTAL_RATE_LIMIT", default=30)
+PORTAL_RATE_WINDOW_SECONDS = 10 * 60
+QUESTIONNAIRE_INTAKE_DUE_DAYS = env.int("QUESTIONNAIRE_INTAKE_DUE_DAYS", default=21)  # the intake option's due date
+QUESTIONNAIRE_REMIND_DAYS_BEFORE = env.int("QUESTIONNAIRE_REMIND_DAYS_BEFORE", default=3)
+# Accepting a questionnaire meets this requirement of the catalogue, where the vendor's tier has it.
+QUESTIONNAIRE_REQUIREMENT = "security-questionnaire"
 
 # What one buyer may ask of the register (apps.intake.services): each submit writes flows, a tier and a review.
 INTAKE_MAX_OPEN_PER_BUYER = env.int("INTAKE_MAX_OPEN_PER_BUYER", default=20)

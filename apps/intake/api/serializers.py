@@ -54,3 +54,6 @@ class IntakeAnswersSerializer(serializers.Serializer):
     contract_value = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
     contract_starts_on = serializers.DateField(required=False, allow_null=True)
     replaces_vendor_name = serializers.CharField(required=False, allow_blank=True)
+    send_questionnaire = serializers.BooleanField(required=False)
+    questionnaire_contact_name = serializers.CharField(required=False, allow_blank=True)
+    questionnaire_contact_email = serializers.CharField(required=False, allow_blank=True)
