@@ -12,7 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from .auth import OwnTokenViewSet, TokenExchangeView
 
-API_APPS = ("vendors", "datamap", "incidents", "risk", "reviews", "intake", "dashboard")
+API_APPS = ("vendors", "datamap", "incidents", "risk", "reviews", "intake", "dashboard", "monitoring")
 
 router = DefaultRouter()
 app_urlpatterns = []

@@ -27,6 +27,8 @@ from apps.datamap.selectors import active_flow_q
 from apps.incidents.choices import IncidentStatus, Severity
 from apps.incidents.delays import notification_delays
 from apps.incidents.models import Incident
+from apps.monitoring.models import ResidualRisk, Signal
+from apps.monitoring.selectors import concentration
 from apps.reviews.selectors import reviews_due_counts
 from apps.risk.choices import RequirementStatus
 from apps.risk.models import VendorRequirement
@@ -207,4 +209,12 @@ def dashboard(*, today: datetime.date | None = None):
         "late_breach_notifications": late_breach_notifications(),
         "top_received_categories": top_received_categories(),
         "client_side_vendors_with_personal_data": client_side_vendors_with_personal_data(),
+        "concentration": concentration(),
+        "residual_risk_by_rating": residual_risk_by_rating(),
+        "open_signals": Signal.objects.filter(status="open").count(),
     }
+
+
+def residual_risk_by_rating():
+    """Vendors per residual rating ("none": no inherent tier yet), beside vendors_by_tier."""
+    return _counts_by(ResidualRisk.objects.all(), "rating")

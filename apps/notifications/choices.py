@@ -16,6 +16,9 @@ class EventKind(models.TextChoices):
     CONTRACT_ENDING = "contract.ending", _("Contract ending")
     CONTRACT_NOTICE_DUE = "contract.notice_due", _("Contract termination notice due")
     INCIDENT_NOTIFICATION_LATE = "incident.notification_late", _("Vendor late to notify an incident")
+    SIGNAL_OPENED = "signal.opened", _("Breach-feed signal opened")
+    SIGNAL_CONFIRMED = "signal.confirmed", _("Breach-feed signal confirmed")
+    CONCENTRATION_THRESHOLD_EXCEEDED = "concentration.threshold_exceeded", _("Concentration threshold exceeded")
 
 
 class DeliveryStatus(models.TextChoices):

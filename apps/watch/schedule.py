@@ -24,4 +24,7 @@ PERIODIC_CHECKS = (
     PeriodicCheck(f"{NAME_PREFIX}contract end and notice dates", "watch.contracts_check", minute="20", hour="6"),
     PeriodicCheck(f"{NAME_PREFIX}incident notification delays", "watch.incident_delays_check", minute="5"),
     PeriodicCheck(f"{NAME_PREFIX}resend notifications whose task was lost", "notifications.requeue_stale", minute="35"),
+    PeriodicCheck(f"{NAME_PREFIX}breach feeds", "monitoring.feeds_fetch", minute="*/15"),
+    PeriodicCheck(f"{NAME_PREFIX}concentration thresholds", "monitoring.concentration_check", minute="30", hour="6"),
+    PeriodicCheck(f"{NAME_PREFIX}residual risk ratings", "monitoring.residual_risk_refresh", minute="45"),
 )

@@ -49,6 +49,7 @@ LOCAL_APPS = [
     "apps.intake",
     "apps.notifications",
     "apps.watch",
+    "apps.monitoring",
     "apps.api",
     "apps.dashboard",
     "apps.demo",
@@ -356,3 +357,11 @@ EXCEPTION_MAX_MONTHS = env.int("EXCEPTION_MAX_MONTHS", default=12)
 # What one buyer may ask of the register (apps.intake.services): each submit writes flows, a tier and a review.
 INTAKE_MAX_OPEN_PER_BUYER = env.int("INTAKE_MAX_OPEN_PER_BUYER", default=20)
 INTAKE_MAX_SUBMITS_PER_DAY = env.int("INTAKE_MAX_SUBMITS_PER_DAY", default=10)
+
+# Monitoring (apps.monitoring): breach feeds, the subprocessor chain's depth limit, name matching.
+# MONITORING_FEEDS is a JSON list of feed declarations (apps/monitoring/feeds.py says what each key means), e.g.
+# MONITORING_FEEDS='[{"key": "hibp", "adapter": "hibp", "url": "https://…/breaches"}]'.
+MONITORING_FEEDS = env.json("MONITORING_FEEDS", default=[])
+MONITORING_FEED_TIMEOUT_SECONDS = env.float("MONITORING_FEED_TIMEOUT_SECONDS", default=10.0)
+MONITORING_CHAIN_MAX_DEPTH = env.int("MONITORING_CHAIN_MAX_DEPTH", default=5)
+MONITORING_NAME_MATCH_MIN_SCORE = env.float("MONITORING_NAME_MATCH_MIN_SCORE", default=0.6)
