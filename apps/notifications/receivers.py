@@ -167,7 +167,8 @@ def on_concentration_threshold_exceeded(sender, *, finding, **kwargs):
         subject_type="concentration_finding",
         subject_id=finding.pk,
         payload={
-            "title": f"Concentration: {finding.subject} at {finding.share_percent} % (threshold {threshold.max_percent} %)",
+            "title": f"Concentration: {finding.subject} at {finding.share_percent} % "
+            f"(threshold {threshold.max_percent} %)",
             "summary": f"{threshold.get_dimension_display()}: {finding.count} of {finding.total}.",
             "dimension": threshold.dimension,
             "up_to_tier": threshold.up_to_tier,
