@@ -302,8 +302,10 @@ def match_entry(entry: FeedEntry, keys: list[VendorKeys], *, name_min_score: flo
                 score = 0.6
             else:
                 continue
-            if best is None or score > best.score:
-                best = Match(key.vendor_id, MatchKind.NAME, " ".join(tokens), score)
+            matched_on = " ".join(tokens)
+            # On equal scores the longer name wins: "acme analytics" says more than "acme".
+            if best is None or (score, len(matched_on)) > (best.score, len(best.matched_on)):
+                best = Match(key.vendor_id, MatchKind.NAME, matched_on, score)
         if best is not None and best.score >= name_min_score:
             by_name.append(best)
     return by_name

@@ -112,7 +112,7 @@ def signals_open(*, feed: str, entries) -> list[Signal]:
             signal.full_clean(validate_unique=False)
             signal.save()
             existing.add((entry.entry_id, match.vendor_id))
-            signal_opened.send(sender=Signal, signal=signal)
+            signal_opened.send(sender=Signal, feed_signal=signal)
             opened.append(signal)
     return opened
 
@@ -164,7 +164,7 @@ def signal_confirm(*, signal: Signal, actor, severity: str = Severity.MEDIUM, ti
     )
     signal._history_user = actor
     signal.save()
-    signal_confirmed.send(sender=Signal, signal=signal, incident=incident)
+    signal_confirmed.send(sender=Signal, feed_signal=signal, incident=incident)
     return signal
 
 

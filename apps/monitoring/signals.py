@@ -2,6 +2,6 @@
 
 from django.dispatch import Signal as DjangoSignal
 
-signal_opened = DjangoSignal()  # signal=
-signal_confirmed = DjangoSignal()  # signal=, incident=
+signal_opened = DjangoSignal()  # feed_signal=
+signal_confirmed = DjangoSignal()  # feed_signal=, incident= (Django passes its own `signal`)
 concentration_threshold_exceeded = DjangoSignal()  # finding=

@@ -116,7 +116,8 @@ def on_intake_submitted(sender, *, intake_request, **kwargs):
 
 
 @receiver(signal_opened, dispatch_uid="notifications.signal_opened")
-def on_signal_opened(sender, *, signal, **kwargs):
+def on_signal_opened(sender, *, feed_signal, **kwargs):
+    signal = feed_signal
     vendor = signal.vendor
     event_emit(
         kind=EventKind.SIGNAL_OPENED,
@@ -139,7 +140,8 @@ def on_signal_opened(sender, *, signal, **kwargs):
 
 
 @receiver(signal_confirmed, dispatch_uid="notifications.signal_confirmed")
-def on_signal_confirmed(sender, *, signal, incident, **kwargs):
+def on_signal_confirmed(sender, *, feed_signal, incident, **kwargs):
+    signal = feed_signal
     vendor = signal.vendor
     event_emit(
         kind=EventKind.SIGNAL_CONFIRMED,
