@@ -27,7 +27,7 @@ class Chain:
 
 @pytest.fixture
 def chain(db, reviewer):
-    """console → acme (email, ip, card) → cloudco (declares contact and ip, not card) → datacentre (declares nothing)."""
+    """console → acme (email, ip, card) → cloudco (gets contact and ip, not card) → datacentre (nothing declared)."""
     contact = DataCategoryFactory(code="contact", sensitivity=Sensitivity.MEDIUM)
     email = DataCategoryFactory(code="email-address", parent=contact, sensitivity=Sensitivity.MEDIUM)
     ip = DataCategoryFactory(code="ip-address", sensitivity=Sensitivity.MEDIUM)

@@ -217,7 +217,10 @@ def test_a_feed_is_fetched_through_the_webhook_address_guard(chain, settings, fe
 
 
 def test_xml_with_entities_is_refused_as_garbage(chain, settings, feed_server):
-    bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss><channel><item><title>&a;</title></item></channel></rss>'
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]>'
+        b"<rss><channel><item><title>&a;</title></item></channel></rss>"
+    )
     feed_server.routes["/bomb"] = (200, "application/rss+xml", bomb, 0)
     settings.MONITORING_FEEDS = [{"key": "bomb", "adapter": "rss", "url": feed_server.url("/bomb")}]
     assert services.feeds_fetch_due()[0]["error"].startswith("bad format")

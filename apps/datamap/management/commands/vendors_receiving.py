@@ -31,7 +31,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, category_code, exact, mechanism, current_only, through, depth, **options):
         if through:
-            return self._through(through, category_code, exact, mechanism, current_only, depth)
+            self._through(through, category_code, exact, mechanism, current_only, depth)
+            return
         if not category_code:
             raise CommandError("Name a data category, or a subprocessor with --through.")
         try:
