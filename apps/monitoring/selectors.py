@@ -60,9 +60,10 @@ def subprocessor_shares(*, up_to_tier=Tier.HIGH, limit=TOP, min_count=None):
     ]
 
 
-def country_shares(*, up_to_tier=Tier.HIGH, limit=TOP, min_count=None):
+def country_shares(*, up_to_tier=Tier.HIGH, limit=TOP, min_count=None, total=None):
     """(total, rows {country, vendors, percent}): countries where the subprocessors of tier 1..N vendors run."""
-    total = Vendor.objects.filter(tier__lte=up_to_tier).count()
+    if total is None:
+        total = Vendor.objects.filter(tier__lte=up_to_tier).count()
     rows = (
         Subprocessor.objects.filter(vendor__tier__lte=up_to_tier)
         .exclude(country="")
@@ -107,9 +108,10 @@ def critical_flow_shares(*, limit=TOP, min_count=None):
 
 
 def concentration(*, up_to_tier=Tier.HIGH, limit=TOP) -> dict:
-    """The dashboard's and the API's concentration figures: six aggregate queries whatever the register's size."""
+    """The dashboard's and the API's concentration figures: six aggregate queries whatever the register's size
+    (tier 1..N vendors, providers, countries, critical flows, critical flows per provider, open findings)."""
     vendors_total, subprocessors = subprocessor_shares(up_to_tier=up_to_tier, limit=limit)
-    _total, countries = country_shares(up_to_tier=up_to_tier, limit=limit)
+    _total, countries = country_shares(up_to_tier=up_to_tier, limit=limit, total=vendors_total)
     flows_total, providers = critical_flow_shares(limit=limit)
     from .models import ConcentrationFinding
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from rest_framework.test import APIClient
 
 from apps.datamap.choices import Sensitivity, Sharing
 from apps.monitoring.choices import CategorySource
@@ -107,3 +108,15 @@ def feed_server():
     server = FeedServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def api():
+    """`api(user)` is a client authenticated as that user."""
+
+    def client_for(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return client_for
