@@ -1,6 +1,5 @@
 """Monitoring through the API: roles, bad input (400 naming the field), refusals (409), constant queries."""
 
-
 import pytest
 
 from apps.monitoring import services
