@@ -93,6 +93,8 @@ def feeds_declared() -> list[Feed]:
     feeds, keys = [], set()
     for raw in getattr(settings, "MONITORING_FEEDS", []):
         feed = Feed(**raw)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,79}", feed.key or ""):
+            raise ImproperlyConfigured(f"Feed key {feed.key!r}: lower-case letters, digits, - and _ only.")
         if feed.adapter not in ADAPTERS:
             raise ImproperlyConfigured(f"Feed {feed.key}: adapter must be one of {', '.join(ADAPTERS)}.")
         if sum(bool(x) for x in (feed.url, feed.file, feed.webhook)) != 1:

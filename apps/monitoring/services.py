@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,7 +101,7 @@ def signals_open(*, feed: str, entries) -> list[Signal]:
                 entry_id=entry.entry_id,
                 vendor=vendor,
                 title=entry.title,
-                url=entry.url,
+                url=_safe_url(entry.url) if entry.url else "",
                 summary=entry.summary,
                 published_on=entry.published_on,
                 data_classes=entry.data_classes,
@@ -115,6 +116,21 @@ def signals_open(*, feed: str, entries) -> list[Signal]:
             signal_opened.send(sender=Signal, feed_signal=signal)
             opened.append(signal)
     return opened
+
+
+def _source_kind(feed_key):
+    """A news feed is the press; a breach catalogue (HIBP) is a secondary explainer of the vendor's breach."""
+    feed = feed_formats.feed_get(feed_key)
+    return SourceKind.PRESS if feed is not None and feed.adapter == "rss" else SourceKind.SECONDARY
+
+
+def _safe_url(url):
+    # A feed's link that is not a valid http(s) URL is dropped rather than failing the whole feed.
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return ""
+    return url[:1000]
 
 
 def _lock_open(signal):
@@ -137,7 +153,7 @@ def signal_confirm(*, signal: Signal, actor, severity: str = Severity.MEDIUM, ti
         raise ValidationError({"severity": _("Choose one of %(values)s.") % {"values": ", ".join(Severity.values)}})
     incident = incident_record(
         vendor=signal.vendor,
-        title=(title or signal.title)[:200],
+        title=(title or signal.title)[:300],
         severity=severity,
         recorded_by=actor,
         summary=signal.summary,
@@ -146,7 +162,7 @@ def signal_confirm(*, signal: Signal, actor, severity: str = Severity.MEDIUM, ti
     )
     source_add(
         incident=incident,
-        kind=SourceKind.SECONDARY if signal.feed and signal.match_kind else SourceKind.OTHER,
+        kind=_source_kind(signal.feed),
         title=f"{signal.feed}: {signal.title}"[:300],
         reliability=Reliability.MEDIUM,
         key=f"feed-{signal.feed}"[:80],

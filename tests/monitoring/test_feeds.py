@@ -115,6 +115,7 @@ def test_a_news_feed_matches_by_name_with_a_score_and_atom_by_a_domain_in_the_te
         0.75,
     )
     assert news.url == "https://news.example/acme" and news.published_on == datetime.date(2026, 11, 28)
+    assert Signal.objects.filter(feed="news").count() == 1  # "A quiet week" matches nobody
     status = Signal.objects.get(feed="status")
     assert (status.vendor, status.match_kind) == (chain.datacentre, MatchKind.DOMAIN)
     # datacentre receives nothing from us directly: what reaches it through the chain is on the signal instead.
@@ -140,7 +141,7 @@ def test_confirming_opens_an_incident_with_the_feed_as_a_medium_reliability_sour
     assert incident.vendor == chain.acme and incident.title == "Acme Analytics"
     assert list(incident.affected_flows.values_list("code", flat=True)) == ["console-to-acme"]
     [source] = incident.sources.all()
-    assert source.reliability == Reliability.MEDIUM
+    assert source.reliability == Reliability.MEDIUM and source.kind == "secondary"
     assert source.publisher == "hibp" and "Acme Analytics" in source.title
     assert source.published_on == datetime.date(2026, 11, 20)
 

@@ -25,8 +25,10 @@ class SubprocessorCategorySerializer(StrictModelSerializer):
 
 class SignalSerializer(serializers.ModelSerializer):
     vendor = VendorRefField(read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    incident = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    incident = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    # Declared: DRF drops allow_blank from read-only model fields, and many feed entries have no link.
+    url = serializers.URLField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Signal
@@ -56,7 +58,7 @@ class SignalSerializer(serializers.ModelSerializer):
 
 class SignalConfirmSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MEDIUM)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
 class SignalDismissSerializer(serializers.Serializer):
