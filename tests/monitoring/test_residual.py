@@ -77,3 +77,12 @@ def test_the_api_filters_by_rating_and_score(api, dashboard_user, assessed_vendo
     assert client.get("/api/v1/residual-risks/", {"rating": 9}).status_code == 400
     dashboard = client.get("/api/v1/dashboard/").json()
     assert dashboard["residual_risk_by_rating"] == {"1": 1, "3": 1}
+
+
+def test_the_vendor_list_filters_by_residual_rating(api, dashboard_user, assessed_vendor):
+    VendorFactory(slug="unassessed", tier=3)
+    residual_risk_recompute()
+    client = api(dashboard_user)
+    rows = client.get("/api/v1/vendors/", {"residual_rating": 1}).json()["results"]
+    assert [row["slug"] for row in rows] == ["assessed"]
+    assert client.get("/api/v1/vendors/", {"residual_rating": 7}).status_code == 400
