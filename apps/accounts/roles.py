@@ -10,7 +10,7 @@ DASHBOARD = "dashboard"
 ROLES = (SECURITY_REVIEWER, PROCUREMENT, DASHBOARD)
 
 # Apps whose models make up the register. Security reviewers keep it; dashboards read it.
-REGISTER_APPS = ("vendors", "datamap", "incidents", "risk", "reviews", "intake", "notifications")
+REGISTER_APPS = ("vendors", "datamap", "incidents", "risk", "reviews", "intake", "notifications", "monitoring")
 
 # Procurement reads vendor names and statuses (to find an existing vendor) and keeps its own intake requests;
 # the object-level rule "only their own" is enforced by apps.intake selectors, not by model permissions.

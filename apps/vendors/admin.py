@@ -187,7 +187,7 @@ class VendorAdmin(ServiceAdmin):
         "tier_override_reason",
         "tier",
         "data_flows",
-        "residual_risk",
+        "residual_rating",
         "fourth_parties",
         "created_at",
         "updated_at",
@@ -197,7 +197,7 @@ class VendorAdmin(ServiceAdmin):
         (_("Where it lives"), {"fields": ["website", "domains", "hq_country"]}),
         (_("Risk tier"), {"fields": ["computed_tier", "tier_override", "tier_override_reason", "tier"]}),
         (_("Data map"), {"fields": ["data_flows", "fourth_parties"]}),
-        (_("Residual risk"), {"fields": ["residual_risk"]}),
+        (_("Residual risk"), {"fields": ["residual_rating"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
     inlines = [VendorServiceInline, ContractInline, DocumentInline, ContactInline, SubprocessorInline]
@@ -228,7 +228,7 @@ class VendorAdmin(ServiceAdmin):
         return ", ".join(vendor_shared_categories(obj)) or "—"
 
     @admin.display(description=_("residual risk"))
-    def residual_risk(self, obj):
+    def residual_rating(self, obj):
         # apps.monitoring sits above vendors; this page only reads it (the change page, one vendor).
         from apps.monitoring.models import ResidualRisk
 
