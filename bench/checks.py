@@ -9,6 +9,7 @@ TARGETS = {
     "API dashboard": ("<500 ms", lambda r: r.median_ms < 500),
     "API vendor report json": ("<200 ms", lambda r: r.median_ms < 200),
     "builder vendor report json": ("<200 ms", lambda r: r.median_ms < 200),
+    "concentration": ("<300 ms, const. queries", lambda r: r.median_ms < 300),
     "baseline fan-out": ("<30 s, const. queries", lambda r: r.median_ms < 30_000),
     "SQL fan-out": ("<30 s, 1 statement", lambda r: r.median_ms < 30_000),
 }

@@ -158,7 +158,16 @@ class Bench:
     # ---- rows --------------------------------------------------------------------------------------------------
     def run_all(self):
         rows = []
-        for section in (self.vendor_list, self.flow_list, self.dashboard, self.reports, self.admin, self.writes):
+        sections = (
+            self.vendor_list,
+            self.flow_list,
+            self.dashboard,
+            self.reports,
+            self.admin,
+            self.writes,
+            self.monitoring,
+        )
+        for section in sections:
             self.out(f"… {section.__name__}")
             rows.extend(section())
         return rows
@@ -311,6 +320,17 @@ class Bench:
         rows.append(self.fanout_sql())
         rows.append(self.fanout_service())
         return rows
+
+    def monitoring(self):
+        """Concentration figures on the portfolio, its vendors given subprocessors (rolled back afterwards)."""
+        from bench import monitoring
+
+        measured = []
+        with transaction.atomic():
+            monitoring.fill(vendors=Vendor.objects.count())
+            measured = monitoring.rows(repeat=self.repeat)
+            transaction.set_rollback(True)
+        return measured
 
     def fanout_service(self):
         """The tightening fan-out as the app runs it: a new requirement for every vendor receiving contact data."""

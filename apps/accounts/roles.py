@@ -24,6 +24,7 @@ REGISTER_APPS = (
     "exchange",
     "observation",
     "questionnaires",
+    "monitoring",
 )
 
 # Procurement reads vendor names and statuses (to find an existing vendor) and keeps its own intake requests;

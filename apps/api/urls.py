@@ -22,6 +22,7 @@ API_APPS = (
     "exchange",
     "observation",
     "questionnaires",
+    "monitoring",
     "dashboard",
 )
 

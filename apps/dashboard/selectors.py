@@ -28,6 +28,8 @@ from apps.incidents.choices import IncidentStatus, Severity
 from apps.incidents.delays import notification_delays
 from apps.incidents.models import Incident
 from apps.observation.selectors import unknown_third_parties
+from apps.monitoring.models import ResidualRisk, Signal
+from apps.monitoring.selectors import concentration
 from apps.reviews.selectors import reviews_due_counts
 from apps.risk.choices import RequirementStatus
 from apps.risk.models import VendorRequirement
@@ -210,4 +212,12 @@ def dashboard(*, today: datetime.date | None = None):
         "client_side_vendors_with_personal_data": client_side_vendors_with_personal_data(),
         # Third parties our pages called this week that match no vendor (apps.observation: crawls, CSP reports).
         "unknown_third_parties_this_week": unknown_third_parties(days=7),
+        "concentration": concentration(),
+        "residual_risk_by_rating": residual_risk_by_rating(),
+        "open_signals": Signal.objects.filter(status="open").count(),
     }
+
+
+def residual_risk_by_rating():
+    """Vendors per residual rating ("none": no inherent tier yet), beside vendors_by_tier."""
+    return _counts_by(ResidualRisk.objects.all(), "rating")

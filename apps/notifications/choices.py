@@ -19,6 +19,9 @@ class EventKind(models.TextChoices):
     QUESTIONNAIRE_SENT = "questionnaire.sent", _("Questionnaire sent")
     QUESTIONNAIRE_SUBMITTED = "questionnaire.submitted", _("Questionnaire submitted")
     QUESTIONNAIRE_ACCEPTED = "questionnaire.accepted", _("Questionnaire accepted")
+    SIGNAL_OPENED = "signal.opened", _("Breach-feed signal opened")
+    SIGNAL_CONFIRMED = "signal.confirmed", _("Breach-feed signal confirmed")
+    CONCENTRATION_THRESHOLD_EXCEEDED = "concentration.threshold_exceeded", _("Concentration threshold exceeded")
 
 
 class DeliveryStatus(models.TextChoices):

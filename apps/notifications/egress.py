@@ -222,3 +222,45 @@ def post(*, url, body, headers, timeout):
     except (OSError, http.client.HTTPException, AddressNotAllowed) as exc:
         return None, _error_category(exc)
     return status, "" if 200 <= status < 300 else http_error_text(status)
+
+
+class ResponseTooLarge(Exception):
+    """The body is larger than the caller accepts."""
+
+
+def get(*, url, headers, timeout, max_bytes):
+    """GET `url` through a checked, pinned address, as `post` does (no redirects, no proxy, the same address rules).
+
+    Returns (status or None, response headers as a dict with lower-case names, body bytes, error category or '').
+    A body over `max_bytes` is an error ("response too large"), read no further. Used by the breach feeds
+    (apps.monitoring.feeds), so every outbound fetch of the register goes through the same guard.
+    """
+    try:
+        scheme, host, port = url_parts(url)
+        addresses = checked_addresses(host, port)
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        if scheme == "https":
+            connection = PinnedHTTPSConnection(
+                host, port, timeout=timeout, context=ssl.create_default_context(), pinned_addresses=addresses
+            )
+        else:
+            connection = PinnedHTTPConnection(host, port, timeout=timeout, pinned_addresses=addresses)
+        try:
+            connection.request("GET", target, headers=headers)
+            response = connection.getresponse()
+            status = response.status
+            response_headers = {name.lower(): value for name, value in response.getheaders()}
+            body = response.read(max_bytes + 1)
+            if len(body) > max_bytes:
+                raise ResponseTooLarge
+        finally:
+            connection.close()
+    except ValueError:
+        return None, {}, b"", INVALID_URL
+    except ResponseTooLarge:
+        return None, {}, b"", "response too large"
+    except (OSError, http.client.HTTPException, AddressNotAllowed) as exc:
+        return None, {}, b"", _error_category(exc)
+    error = "" if 200 <= status < 300 or status == 304 else http_error_text(status)
+    return status, response_headers, body, error

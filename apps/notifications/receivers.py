@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apps.incidents.signals import incident_recorded
 from apps.intake.signals import intake_submitted
+from apps.monitoring.signals import concentration_threshold_exceeded, signal_confirmed, signal_opened
 from apps.reviews.signals import review_state_changed
 from apps.vendors.signals import vendor_status_changed
 
@@ -111,4 +112,71 @@ def on_intake_submitted(sender, *, intake_request, **kwargs):
             "tier": intake.tier,
         },
         dedupe_key=f"intake-submitted:{intake.pk}:{_stamp(intake)}",
+    )
+
+
+@receiver(signal_opened, dispatch_uid="notifications.signal_opened")
+def on_signal_opened(sender, *, feed_signal, **kwargs):
+    signal = feed_signal
+    vendor = signal.vendor
+    event_emit(
+        kind=EventKind.SIGNAL_OPENED,
+        subject_type="signal",
+        subject_id=signal.pk,
+        payload={
+            "title": f"Breach signal for {vendor}: {signal.title}",
+            "summary": f"Feed {signal.feed} matched {vendor} by {signal.match_kind} ({signal.matched_on}, "
+            f"score {signal.match_score:.2f}); to triage.",
+            "vendor_id": vendor.pk,
+            "vendor": vendor.slug,
+            "signal_id": signal.pk,
+            "feed": signal.feed,
+            "match_kind": signal.match_kind,
+            "match_score": signal.match_score,
+            "flows": [flow["flow"] for flow in signal.exposure.get("flows", [])],
+        },
+        dedupe_key=f"signal-opened:{signal.pk}",
+    )
+
+
+@receiver(signal_confirmed, dispatch_uid="notifications.signal_confirmed")
+def on_signal_confirmed(sender, *, feed_signal, incident, **kwargs):
+    signal = feed_signal
+    vendor = signal.vendor
+    event_emit(
+        kind=EventKind.SIGNAL_CONFIRMED,
+        subject_type="signal",
+        subject_id=signal.pk,
+        payload={
+            "title": f"Breach signal for {vendor} confirmed: incident {incident.slug}",
+            "summary": f"A reviewer confirmed the {signal.feed} signal and opened an incident against {vendor}.",
+            "vendor_id": vendor.pk,
+            "vendor": vendor.slug,
+            "signal_id": signal.pk,
+            "incident_id": incident.pk,
+            "incident": incident.slug,
+            "actor": _username(signal.decided_by),
+        },
+        dedupe_key=f"signal-confirmed:{signal.pk}",
+    )
+
+
+@receiver(concentration_threshold_exceeded, dispatch_uid="notifications.concentration_threshold_exceeded")
+def on_concentration_threshold_exceeded(sender, *, finding, **kwargs):
+    threshold = finding.threshold
+    event_emit(
+        kind=EventKind.CONCENTRATION_THRESHOLD_EXCEEDED,
+        subject_type="concentration_finding",
+        subject_id=finding.pk,
+        payload={
+            "title": f"Concentration: {finding.subject} at {finding.share_percent} % "
+            f"(threshold {threshold.max_percent} %)",
+            "summary": f"{threshold.get_dimension_display()}: {finding.count} of {finding.total}.",
+            "dimension": threshold.dimension,
+            "up_to_tier": threshold.up_to_tier,
+            "subject": finding.subject,
+            "share_percent": float(finding.share_percent),
+            "threshold_percent": float(threshold.max_percent),
+        },
+        dedupe_key=f"concentration:{finding.pk}",
     )

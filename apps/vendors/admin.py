@@ -188,6 +188,8 @@ class VendorAdmin(ServiceAdmin):
         "tier",
         "data_flows",
         "questionnaire",
+        "residual_rating",
+        "fourth_parties",
         "created_at",
         "updated_at",
     ]
@@ -195,7 +197,8 @@ class VendorAdmin(ServiceAdmin):
         (None, {"fields": ["display_name", "legal_name", "slug", "category", "status", "owner", "description"]}),
         (_("Where it lives"), {"fields": ["website", "domains", "hq_country"]}),
         (_("Risk tier"), {"fields": ["computed_tier", "tier_override", "tier_override_reason", "tier"]}),
-        (_("Data map"), {"fields": ["data_flows"]}),
+        (_("Data map"), {"fields": ["data_flows", "fourth_parties"]}),
+        (_("Residual risk"), {"fields": ["residual_rating"]}),
         (_("Security questionnaire"), {"fields": ["questionnaire"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
@@ -247,6 +250,38 @@ class VendorAdmin(ServiceAdmin):
     @admin.display(description=_("shared data categories"))
     def shared_categories(self, obj):
         return ", ".join(vendor_shared_categories(obj)) or "—"
+
+    @admin.display(description=_("residual risk"))
+    def residual_rating(self, obj):
+        # apps.monitoring sits above vendors; this page only reads it (the change page, one vendor).
+        from apps.monitoring.models import ResidualRisk
+
+        row = ResidualRisk.objects.filter(vendor_id=obj.pk).first() if obj.pk else None
+        if row is None:
+            return "—"
+        rating = row.get_rating_display() if row.rating else "—"
+        return format_html_join(
+            "\n", "<p>{}</p>", [(f"{rating} (gap score {row.score})",), *((r,) for r in row.reasons)]
+        )
+
+    @admin.display(description=_("fourth parties (subprocessor chain)"))
+    def fourth_parties(self, obj):
+        from apps.monitoring.chain import fourth_party_graph
+
+        if not obj.pk:
+            return "—"
+        graph = fourth_party_graph(vendor=obj)
+        rows = [
+            (
+                "— " * edge["level"],
+                edge["vendor"],
+                edge["subprocessor"],
+                edge["country"] or "?",
+                ", ".join(f"{c['category']} ({c['sharing']})" for c in edge["categories"]) or _("nothing declared"),
+            )
+            for edge in graph["edges"]
+        ]
+        return format_html_join("\n", "<p>{}{} → {} [{}]: {}</p>", rows) or "—"
 
     @admin.display(description=_("data flows"))
     def data_flows(self, obj):

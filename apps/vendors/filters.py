@@ -23,6 +23,10 @@ class VendorFilterSet(BlastRadiusMixin, SearchFilterSet):
     search_fields = ("slug", "display_name", "legal_name", "description")
 
     tier = django_filters.TypedMultipleChoiceFilter(choices=Tier.choices, coerce=int)
+    # The residual rating is kept by apps.monitoring (a one-to-one row per vendor); filtered here by name only.
+    residual_rating = django_filters.TypedMultipleChoiceFilter(
+        field_name="residual_risk__rating", choices=Tier.choices, coerce=int, label="Residual risk rating"
+    )
     status = django_filters.MultipleChoiceFilter(choices=VendorStatus.choices)
     category = django_filters.MultipleChoiceFilter(choices=VendorCategory.choices)
     country = django_filters.CharFilter(method="filter_country", label="HQ, processing or storage country")

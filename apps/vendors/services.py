@@ -18,6 +18,7 @@ from apps.accounts.roles import require_security_reviewer
 
 from .choices import VendorStatus
 from .models import Contact, Contract, Document, Subprocessor, Vendor, VendorService
+from .selectors import subprocessor_chain_path
 
 VENDOR_FIELDS = frozenset(
     {"slug", "legal_name", "display_name", "website", "domains", "hq_country", "category", "owner", "description"}
@@ -188,6 +189,11 @@ def subprocessor_add(*, vendor: Vendor, subprocessor: Vendor, actor, services=()
         errors["subprocessor"] = _("A vendor cannot be its own subprocessor.")
     elif Subprocessor.objects.filter(vendor=vendor, subprocessor=subprocessor).exists():
         errors["subprocessor"] = _("This subprocessor is already recorded for this vendor.")
+    elif cycle := subprocessor_chain_path(start=subprocessor, goal=vendor):
+        # A chain that comes back to where it started has no bottom: blast radius through it would be undefined.
+        errors["subprocessor"] = _("This link would close a cycle in the subprocessor chain: %(chain)s.") % {
+            "chain": " → ".join(v.slug for v in [vendor, *cycle])
+        }
     if errors:
         raise ValidationError(errors)
     _check_supported_services(vendor, services)

@@ -29,4 +29,7 @@ PERIODIC_CHECKS = (
         f"{NAME_PREFIX}crawl our systems' pages for undeclared flows", "observation.observe_all", minute="30", hour="5"
     ),
     PeriodicCheck(f"{NAME_PREFIX}questionnaire reminders", "questionnaires.reminders_send", minute="30", hour="6"),
+    PeriodicCheck(f"{NAME_PREFIX}breach feeds", "monitoring.feeds_fetch", minute="*/15"),
+    PeriodicCheck(f"{NAME_PREFIX}concentration thresholds", "monitoring.concentration_check", minute="30", hour="6"),
+    PeriodicCheck(f"{NAME_PREFIX}residual risk ratings", "monitoring.residual_risk_refresh", minute="45"),
 )

@@ -51,6 +51,7 @@ LOCAL_APPS = [
     "apps.questionnaires",
     "apps.watch",
     "apps.observation",
+    "apps.monitoring",
     "apps.api",
     "apps.dashboard",
     "apps.demo",
@@ -471,3 +472,10 @@ OBSERVATION_CSP_MAX_BYTES = env.int("OBSERVATION_CSP_MAX_BYTES", default=16 * 10
 OBSERVATION_CSP_REPORTS_PER_MINUTE = env.int("OBSERVATION_CSP_REPORTS_PER_MINUTE", default=30)
 OBSERVATION_CSP_REPORTS_PER_MINUTE_PER_SYSTEM = env.int("OBSERVATION_CSP_REPORTS_PER_MINUTE_PER_SYSTEM", default=600)
 OBSERVATION_HASH_SALT = env("OBSERVATION_HASH_SALT", default="")
+# Monitoring (apps.monitoring): breach feeds, the subprocessor chain's depth limit, name matching.
+# MONITORING_FEEDS is a JSON list of feed declarations (apps/monitoring/feeds.py says what each key means), e.g.
+# MONITORING_FEEDS='[{"key": "hibp", "adapter": "hibp", "url": "https://…/breaches"}]'.
+MONITORING_FEEDS = env.json("MONITORING_FEEDS", default=[])
+MONITORING_FEED_TIMEOUT_SECONDS = env.float("MONITORING_FEED_TIMEOUT_SECONDS", default=10.0)
+MONITORING_CHAIN_MAX_DEPTH = env.int("MONITORING_CHAIN_MAX_DEPTH", default=5)
+MONITORING_NAME_MATCH_MIN_SCORE = env.float("MONITORING_NAME_MATCH_MIN_SCORE", default=0.6)

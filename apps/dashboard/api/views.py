@@ -56,6 +56,36 @@ class UnknownThirdPartySerializer(serializers.Serializer):
     last_seen = serializers.DateTimeField()
 
 
+class ProviderShareSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    display_name = serializers.CharField()
+    vendors = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+
+
+class CountryShareSerializer(serializers.Serializer):
+    country = serializers.CharField()
+    vendors = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+
+
+class CriticalFlowShareSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    display_name = serializers.CharField()
+    flows = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+
+
+class ConcentrationSerializer(serializers.Serializer):
+    up_to_tier = serializers.IntegerField()
+    vendors = serializers.IntegerField(help_text="Vendors of tier 1 … up_to_tier.")
+    subprocessors = ProviderShareSerializer(many=True)
+    countries = CountryShareSerializer(many=True)
+    critical_flows = serializers.IntegerField(help_text="Running flows carrying a critical-sensitivity category.")
+    critical_flow_providers = CriticalFlowShareSerializer(many=True)
+    open_findings = serializers.IntegerField()
+
+
 class DashboardSerializer(serializers.Serializer):
     vendors_by_tier = serializers.DictField(child=serializers.IntegerField())
     vendors_by_status = serializers.DictField(child=serializers.IntegerField())
@@ -66,6 +96,9 @@ class DashboardSerializer(serializers.Serializer):
     top_received_categories = CategoryCountSerializer(many=True)
     client_side_vendors_with_personal_data = VendorBriefSerializer(many=True)
     unknown_third_parties_this_week = UnknownThirdPartySerializer(many=True)
+    concentration = ConcentrationSerializer()
+    residual_risk_by_rating = serializers.DictField(child=serializers.IntegerField())
+    open_signals = serializers.IntegerField()
 
 
 class DashboardView(APIView):
