@@ -9,13 +9,17 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.safestring import mark_safe
 
-LABEL_WIDTH = 190
-BAR_AREA = 300
+LABEL_WIDTH = 175
+BAR_AREA = 140
 ROW_HEIGHT = 26
 BAR_HEIGHT = 18
 TEXT = "#1b1f24"
 # Dark enough against white for WCAG's 3:1 for graphics, and told apart by their labels, not by colour alone.
 DEFAULT_COLOUR = "#0b5cad"
+
+
+def _short(label, limit=27):
+    return label if len(label) <= limit else f"{label[: limit - 1]}…"
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class Bar:
 def bar_chart(*, title: str, bars: list[Bar], chart_id: str) -> str:
     """A horizontal bar chart; each bar (and its label) links to the list of rows it counts."""
     height = max(len(bars), 1) * ROW_HEIGHT + 8
-    width = LABEL_WIDTH + BAR_AREA + 60
+    width = LABEL_WIDTH + BAR_AREA + 45
     top = max((bar.value for bar in bars), default=0) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-title" width="100%"'
@@ -44,8 +48,8 @@ def bar_chart(*, title: str, bars: list[Bar], chart_id: str) -> str:
         parts += [
             f"<a href={quoteattr(bar.href)}>",
             f"<title>{escape(bar.label)}: {bar.value}</title>",
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 14}" text-anchor="end" font-family="sans-serif" font-size="13"'
-            f' fill="{TEXT}">{escape(bar.label[:28])}</text>',
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + 14}" text-anchor="end" font-family="sans-serif" font-size="12"'
+            f' fill="{TEXT}">{escape(_short(bar.label))}</text>',
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{max(length, 2)}" height="{BAR_HEIGHT}" fill="{bar.colour}"/>',
             f'<text x="{LABEL_WIDTH + max(length, 2) + 6}" y="{y + 14}" font-family="sans-serif" font-size="13"'
             f' font-weight="bold" fill="{TEXT}">{bar.value}</text>',

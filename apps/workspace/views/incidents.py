@@ -50,9 +50,15 @@ def _render(request, incident, *, failed=None, status=200):
         "incident": incident,
         "report": report,
         "exposure": [(key, label, report["exposure"].get(key, [])) for key, label in EXPOSURE_ORDER],
+        "sources_by_status": {
+            key: list(dict.fromkeys(item["source"]["title"] for item in items if item.get("source")))
+            for key, items in report["exposure"].items()
+        },
         "forms": forms,
         "failed": failed[0] if failed else None,
         "reviews": list(incident.reviews.order_by("-created_at")),
+        # Read here rather than from the report, which does not carry the owner.
+        "actions": list(incident.actions.select_related("owner").order_by("due_on", "id")),
     }
     return render(request, "workspace/incident.html", context, status=status)
 

@@ -29,6 +29,10 @@ def _render(request, review, *, refused_form=None, refused_action=None, status=2
         "moves": moves,
         "blockers": selectors.review_blockers(review=review, actor=request.user),
         "refused_action": refused_action,
+        # A move no longer offered (the page was stale, or the review moved meanwhile): say why above the buttons.
+        "stale_refusal": refused_form.non_field_errors()
+        if refused_form and refused_action not in actions_from(review.state)
+        else None,
         **selectors.review_page_data(review=review),
     }
     return render(request, "workspace/review.html", context, status=status)
