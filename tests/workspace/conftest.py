@@ -22,7 +22,9 @@ def vendor(db):
 
 @pytest.fixture
 def evidence(vendor):
-    return DocumentFactory(vendor=vendor, title="Acme SOC 2", issued_on=TODAY, expires_on=TODAY + datetime.timedelta(365))
+    return DocumentFactory(
+        vendor=vendor, title="Acme SOC 2", issued_on=TODAY, expires_on=TODAY + datetime.timedelta(365)
+    )
 
 
 @pytest.fixture

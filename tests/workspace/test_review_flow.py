@@ -18,7 +18,11 @@ TODAY = timezone.localdate()
 def mark_met(client, vendor, statuses, evidence):
     return client.post(
         f"/vendors/{vendor.slug}/mark-met/",
-        {"mark_met-vendor_requirements": [s.pk for s in statuses], "mark_met-evidence": evidence.pk, "mark_met-note": ""},
+        {
+            "mark_met-vendor_requirements": [s.pk for s in statuses],
+            "mark_met-evidence": evidence.pk,
+            "mark_met-note": "",
+        },
     )
 
 
@@ -124,7 +128,9 @@ def test_open_a_review_and_start_offboarding_from_the_vendor_page(client, review
 
 
 @pytest.mark.django_db
-def test_illegal_moves_are_refused_and_decided_reviews_offer_none(client, reviewer, second_reviewer, vendor, blocked_review):
+def test_illegal_moves_are_refused_and_decided_reviews_offer_none(
+    client, reviewer, second_reviewer, vendor, blocked_review
+):
     client.force_login(second_reviewer)
     response = client.post(f"/reviews/{blocked_review.pk}/submit/", {})
     assert response.status_code == 409
