@@ -37,7 +37,11 @@ run: $(VENV)/.runtime messages
 	@echo "==> Serving $$SITE_URL/ (sign in as one of the users above; Ctrl-C stops)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev messages
+# axe-core for the accessibility check of the browser tests, pinned by package-lock.json (test-only, never served).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+test: $(VENV)/.dev messages node_modules/.package-lock.json
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev

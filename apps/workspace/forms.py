@@ -9,12 +9,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from apps.accounts.roles import SECURITY_REVIEWER
-from apps.datamap.models import DataCategory
-from apps.incidents.choices import ActionKind, ExposureStatus, Reliability, SourceKind, TimelineEventKind
+from apps.datamap.models import DataCategory, DataFlow
+from apps.incidents.choices import ActionKind, ExposureStatus, Reliability, Severity, SourceKind, TimelineEventKind
 from apps.reviews.choices import ReviewKind
 from apps.reviews.models import Review
 from apps.risk.choices import RequirementStatus
 from apps.risk.models import VendorRequirement
+from apps.vendors.choices import DocumentKind
 from apps.vendors.models import Document
 
 
@@ -166,3 +167,34 @@ class AmendmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["categories"].queryset = DataCategory.objects.order_by("path")
         self.fields["source"].queryset = incident.sources.order_by("-reliability", "key")
+
+
+class RecordIncidentForm(forms.Form):
+    """A breach at this vendor, in the few facts known on day one; the rest is added on the incident's page."""
+
+    title = forms.CharField(max_length=200, label="Title")
+    severity = forms.ChoiceField(choices=Severity.choices, label="Severity")
+    summary = forms.CharField(required=False, label="Summary", widget=forms.Textarea(attrs={"rows": 2}))
+    vendor_detected_at = forms.DateTimeField(required=False, label="Vendor detected it (YYYY-MM-DD HH:MM, UTC)")
+    vendor_notified_at = forms.DateTimeField(required=False, label="Vendor told us (YYYY-MM-DD HH:MM, UTC)")
+    affected_flows = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label="Affected data flows", widget=forms.CheckboxSelectMultiple
+    )
+    data_subjects = LinesField(required=False, label="Data subjects (one per line or comma-separated)")
+
+    def __init__(self, *args, vendor, **kwargs):
+        super().__init__(*args, **kwargs)
+        flows = DataFlow.objects.filter(vendor=vendor).select_related("system").order_by("code")
+        self.fields["affected_flows"].queryset = flows
+        self.fields["affected_flows"].label_from_instance = lambda flow: (
+            f"{flow.system.name} ({flow.get_mechanism_display()})"
+        )
+
+
+class DocumentForm(forms.Form):
+    """Evidence received from the vendor (the file itself is uploaded in the admin, behind the upload limits)."""
+
+    kind = forms.ChoiceField(choices=DocumentKind.choices, label="Kind of document")
+    title = forms.CharField(max_length=200, label="Title")
+    issued_on = forms.DateField(required=False, label="Issued on", widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(required=False, label="Expires on", widget=forms.DateInput(attrs={"type": "date"}))

@@ -126,3 +126,26 @@ def test_a_conflict_shows_beside_the_source_it_comes_from(client, reviewer, inci
     page = client.get(f"/incidents/{incident.pk}/").content.decode()
     press_row = page.split("A press article", 1)[1].split("</tr>", 1)[0]
     assert "Keys leaked" in press_row and "contradicted by Official notice" in press_row
+
+
+@pytest.mark.django_db
+def test_a_reviewer_records_an_incident_from_the_vendor_page_and_lands_on_it(client, reviewer, vendor):
+    client.force_login(reviewer)
+    bad = client.post("/vendors/acme-crm/incidents/", {"incident-title": "", "incident-severity": "high"})
+    assert bad.status_code == 400 and not Incident.objects.exists()
+    with writes_only_through_services() as stray:
+        response = client.post(
+            "/vendors/acme-crm/incidents/",
+            {
+                "incident-title": "CRM export stolen",
+                "incident-severity": "high",
+                "incident-vendor_detected_at": "2026-01-05 08:00",
+                "incident-data_subjects": "customers, prospects",
+            },
+        )
+    assert stray == []
+    incident = Incident.objects.get()
+    assert response["Location"] == f"/incidents/{incident.pk}/"
+    assert incident.data_subjects == ["customers", "prospects"]
+    # High severity opens the incident response: a review another reviewer can approve.
+    assert incident.reviews.get().kind == "incident"

@@ -140,3 +140,19 @@ def test_illegal_moves_are_refused_and_decided_reviews_offer_none(
     page = client.get(f"/reviews/{blocked_review.pk}/").content.decode()
     assert "a decision is final" in page
     assert client.post(f"/reviews/{blocked_review.pk}/no-such-move/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_evidence_added_on_the_vendor_page_can_back_a_requirement(client, reviewer, vendor):
+    client.force_login(reviewer)
+    expires = (TODAY + datetime.timedelta(days=365)).isoformat()
+    bad = client.post("/vendors/acme-crm/documents/", {"document-kind": "nonsense", "document-title": "X"})
+    assert bad.status_code == 400
+    added = client.post(
+        "/vendors/acme-crm/documents/",
+        {"document-kind": "dpa", "document-title": "Signed DPA", "document-expires_on": expires},
+    )
+    assert added.status_code == 302
+    document = vendor.documents.get()
+    status = VendorRequirement.objects.filter(vendor=vendor).first()
+    assert mark_met(client, vendor, [status], document).status_code == 302

@@ -2,18 +2,29 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
+from apps.register.incidents import incident_create
 from apps.reports.builders import build_dataflow_report
 from apps.reports.svg import dataflow_svg
 from apps.reviews.services import exception_grant, offboarding_start, review_open
 from apps.risk.services import vendor_requirements_mark_met
 from apps.vendors.choices import VendorStatus
 from apps.vendors.models import Vendor
+from apps.vendors.services import document_create
 from apps.vendors.workflow import vendor_status_change
 
 from .. import selectors
 from ..access import workspace_view
-from ..forms import ActivateForm, ExceptionForm, MarkMetForm, OffboardingForm, OpenReviewForm
+from ..forms import (
+    ActivateForm,
+    DocumentForm,
+    ExceptionForm,
+    MarkMetForm,
+    OffboardingForm,
+    OpenReviewForm,
+    RecordIncidentForm,
+)
 from .common import Refused, call_service
 
 FORMS = {
@@ -22,6 +33,8 @@ FORMS = {
     "open_review": OpenReviewForm,
     "offboard": OffboardingForm,
     "activate": ActivateForm,
+    "incident": RecordIncidentForm,
+    "document": DocumentForm,
 }
 
 
@@ -29,6 +42,8 @@ def _build_form(name, vendor, data, post=None):
     kwargs = {"prefix": name}
     if name == "mark_met":
         kwargs.update(vendor=vendor, evidence_choices=data["evidence_choices"])
+    elif name == "incident":
+        kwargs.update(vendor=vendor)
     elif name == "exception":
         kwargs.update(vendor=vendor, open_reviews=data["open_reviews"])
     return FORMS[name](post, **kwargs)
@@ -61,8 +76,13 @@ def vendor_page(request, slug):
     return _render(request, get_object_or_404(Vendor, slug=slug))
 
 
-def _action(name, run, success):
-    """The POST view of one of the page's forms: parse, call the service, then back to the page (or the errors)."""
+def _back_to_vendor(vendor, result):
+    return reverse("workspace:vendor", args=[vendor.slug])
+
+
+def _action(name, run, success, next_url=_back_to_vendor):
+    """The POST view of one of the page's forms: parse, call the service, then on to `next_url` (by default
+    back to the page), or the page again with the errors."""
 
     @workspace_view(write=True)
     def view(request, slug):
@@ -77,7 +97,7 @@ def _action(name, run, success):
                 status = refused.status
             else:
                 messages.success(request, success(result))
-                return redirect("workspace:vendor", slug=vendor.slug)
+                return redirect(next_url(vendor, result))
         return _render(request, vendor, failed=(name, form), status=status)
 
     view.__name__ = f"vendor_{name}"
@@ -120,4 +140,19 @@ vendor_activate = _action(
     "activate",
     lambda actor, vendor, data: vendor_status_change(vendor=vendor, to_status=VendorStatus.ACTIVE, actor=actor),
     lambda vendor: f"{vendor.display_name} is active.",
+)
+vendor_record_incident = _action(
+    "incident",
+    lambda actor, vendor, data: incident_create(
+        recorded_by=actor, vendor=vendor, **{key: value for key, value in data.items() if value not in (None, "")}
+    ),
+    lambda incident: f"Incident “{incident.title}” recorded.",
+    next_url=lambda vendor, incident: reverse("workspace:incident", args=[incident.pk]),
+)
+vendor_add_document = _action(
+    "document",
+    lambda actor, vendor, data: document_create(
+        vendor=vendor, actor=actor, **{key: value for key, value in data.items() if value not in (None, "")}
+    ),
+    lambda document: f"Document “{document.title}” added: it can now back a requirement.",
 )
