@@ -31,12 +31,15 @@ class Bar:
 
 
 def bar_chart(*, title: str, bars: list[Bar], chart_id: str) -> str:
-    """A horizontal bar chart; each bar (and its label) links to the list of rows it counts."""
+    """A horizontal bar chart; each bar (and its label) links to the list of rows it counts.
+
+    A group, not an image: an image role would hide the links inside it from assistive technology.
+    """
     height = max(len(bars), 1) * ROW_HEIGHT + 8
     width = LABEL_WIDTH + BAR_AREA + 45
     top = max((bar.value for bar in bars), default=0) or 1
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-title" width="100%"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="group" aria-labelledby="{chart_id}-title" width="100%"'
         f' viewBox="0 0 {width} {height}" id="{chart_id}" class="chart">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
     ]

@@ -19,6 +19,10 @@ from apps.vendors.choices import DocumentKind
 from apps.vendors.models import Document
 
 
+def _source_label(source):
+    return f"{source.title} (reliability: {source.get_reliability_display().lower()})"
+
+
 def _requirement_label(status):
     return f"{status.requirement.code}: {status.requirement.title}"
 
@@ -112,6 +116,7 @@ class ExposuresForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["categories"].queryset = DataCategory.objects.order_by("path")
         self.fields["source"].queryset = incident.sources.order_by("-reliability", "key")
+        self.fields["source"].label_from_instance = _source_label
 
 
 class EventForm(forms.Form):
@@ -123,6 +128,7 @@ class EventForm(forms.Form):
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = incident.sources.order_by("-reliability", "key")
+        self.fields["source"].label_from_instance = _source_label
 
 
 class ActionForm(forms.Form):
@@ -167,6 +173,7 @@ class AmendmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["categories"].queryset = DataCategory.objects.order_by("path")
         self.fields["source"].queryset = incident.sources.order_by("-reliability", "key")
+        self.fields["source"].label_from_instance = _source_label
 
 
 class RecordIncidentForm(forms.Form):
