@@ -248,7 +248,13 @@ class Bench:
             return [sql_row, not_built("API dashboard", "/api/v1/dashboard/")]
         row = measure("API dashboard", self.get_json(path), repeat=self.repeat)
         row.ratio = row.median_ms / sql_row.median_ms
-        return [sql_row, row]
+        if not routed("/vendors/"):
+            return [sql_row, row, not_built("workspace dashboard page", "apps.workspace")]
+        # The HTML page at / draws the same figures (and the workspace's own) as SVG: its query count must not
+        # grow between BENCH_SCALE=small and full.
+        page = measure("workspace dashboard page", self._get_any("/"), repeat=self.repeat)
+        page.ratio = page.median_ms / sql_row.median_ms
+        return [sql_row, row, page]
 
     def reports(self):
         vendor, incident = self.heavy_vendor, self.incident
