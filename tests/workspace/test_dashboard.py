@@ -115,3 +115,21 @@ def test_lists_run_a_constant_number_of_queries(client, reviewer, register, path
     with CaptureQueriesContext(connection) as many:
         client.get(path)
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_with_a_cache_the_page_says_how_old_its_figures_are(client, reviewer, register, settings):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    client.force_login(reviewer)
+    first = client.get("/").content.decode()
+    assert "Figures as of" in first and "refreshed at most every 60 s" in first
+    with CaptureQueriesContext(connection) as cached:
+        client.get("/")
+    VendorFactory(tier=1)
+    assert chart(client.get("/").content.decode(), "vendors-by-tier")["Tier 1 — critical"] == 2  # still cached
+    cache.clear()
+    assert chart(client.get("/").content.decode(), "vendors-by-tier")["Tier 1 — critical"] == 3
+    assert len(cached) < 8  # the session and the user, not the aggregates
