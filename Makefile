@@ -16,7 +16,8 @@ $(VENV)/.tooling: | $(BIN)/python
 	touch $@
 
 $(VENV)/.runtime: requirements.txt $(VENV)/.tooling | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	@echo "==> Installing the requirements into $(VENV) (the first time takes about a minute)"
+	$(BIN)/pip install --disable-pip-version-check --progress-bar on -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.tooling | $(BIN)/python
@@ -26,12 +27,23 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.tooling | $(BIN)/py
 messages: $(VENV)/.runtime
 	$(BIN)/python manage.py compile_catalogues
 
+# SITE_URL makes the links in the demo's emails point at this server.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.runtime messages
+	@echo "==> Migrating the database"
 	$(BIN)/python manage.py migrate --noinput
+	@echo "==> Loading the demo (reference data, the Mixpanel case, one user per role and a second reviewer)"
 	$(BIN)/python manage.py setup_demo
+	@echo "==> Serving $$SITE_URL/ (sign in as one of the users above; Ctrl-C stops)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev messages
+# axe-core for the accessibility check of the browser tests, pinned by package-lock.json (test-only, never served).
+# Without npm (a machine with only Python) the check is skipped and says so; CI has npm and requires it.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
+	else echo "npm not found: the axe-core accessibility check will be skipped"; fi
+
+test: $(VENV)/.dev messages node_modules/.package-lock.json
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev

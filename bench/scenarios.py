@@ -6,13 +6,14 @@ import platform
 import subprocess
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
@@ -257,7 +258,17 @@ class Bench:
             return [sql_row, not_built("API dashboard", "/api/v1/dashboard/")]
         row = measure("API dashboard", self.get_json(path), repeat=self.repeat)
         row.ratio = row.median_ms / sql_row.median_ms
-        return [sql_row, row]
+        if not routed("/vendors/"):
+            return [sql_row, row, not_built("workspace dashboard page", "apps.workspace")]
+        # The HTML page at / draws the same figures (and the workspace's own) as SVG: its query count must not
+        # grow between BENCH_SCALE=small and full.
+        page = measure("workspace dashboard page", self._get_any("/"), repeat=self.repeat)
+        page.ratio = page.median_ms / sql_row.median_ms
+        page.note = f"figures cached {settings.DASHBOARD_CACHE_SECONDS} s"
+        with override_settings(DASHBOARD_CACHE_SECONDS=0):
+            fresh = measure("uncached workspace dashboard page", self._get_any("/"), repeat=self.repeat)
+        fresh.ratio = fresh.median_ms / sql_row.median_ms
+        return [sql_row, row, page, fresh]
 
     def reports(self):
         vendor, incident = self.heavy_vendor, self.incident

@@ -27,6 +27,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Our own page: only /static/ files, no inline style or script (drf-spectacular's pages have both).
     path("api/docs/", swagger_ui, name="swagger-ui"),
+    # The reviewer's workspace: the dashboard at / and a page per vendor, incident and review. Last: its
+    # /vendors/, /incidents/ … never shadow the prefixes above.
+    path("", include("apps.workspace.urls")),
 ]
 
 handler403 = "apps.accounts.views.permission_denied"

@@ -105,4 +105,6 @@ def permission_denied(request, exception=None):
         request.method,
         request.path,
     )
-    return render(request, "403.html", status=403)
+    # The services' refusals are written for people ("Only a security reviewer may …"): say which one applied.
+    reason = str(exception) if exception is not None and str(exception) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)

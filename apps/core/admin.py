@@ -8,10 +8,12 @@ as an error on the form, with nothing written. `ServiceInline` does the same for
 from django.contrib import admin, messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import JSONField
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.exceptions import TransitionRefused
+from apps.core.forms import list_formfield
 
 # What a service raises when its rules refuse a write; every door turns these into a clear answer.
 REFUSALS = (ValidationError, TransitionRefused, PermissionDenied)
@@ -38,6 +40,14 @@ def refusal_errors(error) -> list[tuple[str | None, list[str]]]:
     return [(None, [str(error)])]
 
 
+class ListFieldsMixin:
+    """JSON list columns (data subjects, domains, countries) as fields people type into, not raw JSON."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = list_formfield(db_field) if isinstance(db_field, JSONField) else None
+        return field or super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class AuditedAdmin(SimpleHistoryAdmin):
     """Shows an object's audit history (who, when, what changed) and never writes through it.
 
@@ -57,7 +67,7 @@ class AuditedAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ServiceInline:
+class ServiceInline(ListFieldsMixin):
     """Mixin for an inline whose rows are written by a service.
 
     `write(request, parent, form)` saves one new or changed row and returns it; `remove(request, obj)`
@@ -79,7 +89,7 @@ class ServiceInline:
         raise PermissionDenied("These rows cannot be deleted.")
 
 
-class ServiceAdmin(AuditedAdmin):
+class ServiceAdmin(ListFieldsMixin, AuditedAdmin):
     """An admin whose writes all go through services.
 
     Subclasses implement `create(request, obj, form)` and `update(request, obj, form)` (each calls a service

@@ -14,6 +14,8 @@ from apps.accounts.services import api_token_create, demo_user_ensure
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 DEMO_USERS = (
     ("reviewer", SECURITY_REVIEWER, "reviewer@example.com"),
+    # A second reviewer: approvals need four eyes (the requester, or the grantor of an exception, cannot approve).
+    ("reviewer2", SECURITY_REVIEWER, "reviewer2@example.com"),
     ("buyer", PROCUREMENT, "buyer@example.com"),
     ("dashboard", DASHBOARD, "dashboard@example.com"),
 )

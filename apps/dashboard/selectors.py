@@ -27,9 +27,9 @@ from apps.datamap.selectors import active_flow_q
 from apps.incidents.choices import IncidentStatus, Severity
 from apps.incidents.delays import notification_delays
 from apps.incidents.models import Incident
-from apps.observation.selectors import unknown_third_parties
 from apps.monitoring.models import ResidualRisk, Signal
 from apps.monitoring.selectors import concentration
+from apps.observation.selectors import unknown_third_parties
 from apps.reviews.selectors import reviews_due_counts
 from apps.risk.choices import RequirementStatus
 from apps.risk.models import VendorRequirement

@@ -541,3 +541,22 @@ def action_complete(*, action: ResponseAction, done_at: datetime.datetime | None
     action.done_at = done_at
     action.save(update_fields=["done_at", "updated_at"])
     return action
+
+
+@transaction.atomic
+def exposures_set_many(
+    *, incident: Incident, categories, status: str, source: IncidentSource | None, override_reason: str = ""
+) -> list[IncidentExposure]:
+    """Set one status on several categories at once, backed by one source: all or nothing (as exposure_set).
+
+    Raises ValidationError on `categories` (none given) and as exposure_set.
+    """
+    categories = list(categories)
+    if not categories:
+        raise ValidationError({"categories": "Choose at least one data category."})
+    return [
+        exposure_set(
+            incident=incident, category=category, status=status, source=source, override_reason=override_reason
+        )
+        for category in categories
+    ]

@@ -16,6 +16,13 @@ def intake_list_for_requester(*, user) -> QuerySet[IntakeRequest]:
     return IntakeRequest.objects.filter(requester=user).select_related("existing_vendor", "vendor", "review")
 
 
+def intake_review_of(*, pk: int) -> tuple[bool, int | None]:
+    """(whether the request exists, its intake review's id): where a security reviewer reads it."""
+    row = IntakeRequest.objects.filter(pk=pk).values_list("review_id", flat=True)
+    found = list(row[:1])
+    return (bool(found), found[0] if found else None)
+
+
 def intake_get_for_requester(*, user, pk: int) -> IntakeRequest:
     """One of the buyer's own requests. Raises IntakeRequest.DoesNotExist for anyone else's (the view answers 404)."""
     return intake_list_for_requester(user=user).prefetch_related("systems", "categories").get(pk=pk)

@@ -17,9 +17,9 @@ from apps.datamap.choices import Sharing
 from apps.datamap.models import DataFlow, DataFlowCategory
 from apps.datamap.selectors import active_flow_q
 from apps.register.handlers import EventHandler
-from apps.reviews.choices import ReviewKind
+from apps.reviews.choices import ReviewKind, ReviewState
 from apps.reviews.models import Review
-from apps.reviews.services import review_open
+from apps.reviews.services import review_open, review_submit
 from apps.reviews.workflow import OPEN_STATES
 from apps.risk.services import vendor_requirements_ensure
 from apps.vendors.choices import VendorStatus
@@ -114,6 +114,9 @@ def intake_submit(*, intake_request: IntakeRequest, actor) -> IntakeRequest:
     vendor.refresh_from_db(fields=["tier", "computed_tier"])
     vendor_requirements_ensure(vendor=vendor)
     review = _open_intake_review(vendor) or review_open(vendor=vendor, kind=ReviewKind.INTAKE, requested_by=actor)
+    if review.state == ReviewState.DRAFT and review.requested_by_id == actor.pk:
+        # The buyer has submitted: the review says so too, and sits in the reviewers' queue rather than as a draft.
+        review_submit(review=review, actor=actor, note=f"Submitted with intake request #{intake.pk}.")
 
     intake.status = IntakeStatus.SUBMITTED
     intake.submitted_at = timezone.now()

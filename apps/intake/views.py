@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from apps.accounts.roles import PROCUREMENT, has_role
+from apps.accounts.roles import PROCUREMENT, has_role, is_security_reviewer
 from apps.core.exceptions import TransitionRefused
 
 from .feedback import intake_feedback
@@ -26,6 +26,7 @@ from .selectors import (
     intake_for_form_token,
     intake_get_for_requester,
     intake_list_for_requester,
+    intake_review_of,
     vendor_choices,
 )
 from .services import intake_draft_save, intake_submit
@@ -38,6 +39,9 @@ def procurement_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not has_role(request.user, PROCUREMENT):
+            if is_security_reviewer(request.user) and request.method == "GET":
+                # A reviewer following a buyer's link (from an email, a chat) lands on the request's review.
+                return redirect(reviewer_landing(kwargs.get("pk")))
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -71,6 +75,16 @@ def intake_edit(request, pk):
     if not intake.is_editable:
         return render(request, "intake/detail.html", {"intake": intake})
     return _render_form(request, IntakeForm(instance=intake), intake=intake, feedback=_feedback_for(intake))
+
+
+def reviewer_landing(pk):
+    """Where a security reviewer reads an intake request: its review's page, else the request in the admin."""
+    exists, review_id = intake_review_of(pk=pk) if pk else (False, None)
+    if review_id:
+        return reverse("workspace:review", args=[review_id])
+    if exists:
+        return reverse("admin:intake_intakerequest_change", args=[pk])
+    return reverse("admin:intake_intakerequest_changelist")
 
 
 def _own_request(request, pk):

@@ -5,13 +5,17 @@ Dedupe keys carry the subject's `updated_at`: the same transition delivered twic
 transition of the same object (a review rejected, reopened and submitted again) is a new one.
 """
 
+from django.conf import settings
 from django.dispatch import receiver
 from django.urls import reverse
 
 from apps.incidents.signals import incident_recorded
+from apps.intake.models import IntakeRequest
 from apps.intake.signals import intake_submitted
 from apps.monitoring.signals import concentration_threshold_exceeded, signal_confirmed, signal_opened
+from apps.reviews.choices import ReviewKind, ReviewState
 from apps.reviews.signals import review_state_changed
+from apps.reviews.workflow import DECIDED_STATES
 from apps.vendors.signals import vendor_status_changed
 
 from .choices import EventKind
@@ -27,16 +31,39 @@ def _username(user):
     return user.get_username() if user is not None else None
 
 
+def absolute_url(path):
+    """An email has no request to build a link from: SITE_URL (settings) + the path."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def _review_url(review):
+    # An intake review's link is the buyer's request page: the buyer reads it there, and a security reviewer
+    # following the same link lands on the review (apps.intake.views). Other reviews open in the workspace.
+    intake_id = IntakeRequest.objects.filter(review=review).values_list("pk", flat=True).first()
+    path = reverse("intake:edit", args=[intake_id]) if intake_id else reverse("workspace:review", args=[review.pk])
+    return absolute_url(path)
+
+
 @receiver(review_state_changed, dispatch_uid="notifications.review_state_changed")
 def on_review_state_changed(sender, *, review, from_state, to_state, actor=None, **kwargs):
+    if review.kind == ReviewKind.INTAKE and (from_state, to_state) == (ReviewState.DRAFT, ReviewState.SUBMITTED):
+        # The buyer's submit moves its intake review to submitted; the intake.submitted event already tells
+        # everyone, with the request's answers: one email, not two.
+        return
     vendor = review.vendor
+    before, after = ReviewState(from_state).label, ReviewState(to_state).label
+    decided = to_state in DECIDED_STATES
     event_emit(
         kind=EventKind.REVIEW_STATE_CHANGED,
         subject_type="review",
         subject_id=review.pk,
         payload={
-            "title": f"Review of {vendor} is now {to_state.replace('_', ' ')}",
-            "summary": f"The {review.kind} review of {vendor} moved from {from_state} to {to_state}.",
+            "title": f"Review of {vendor} is now {after.lower()}",
+            "summary": f"The {ReviewKind(review.kind).label.lower()} review of {vendor} moved from {before.lower()} "
+            f"to {after.lower()}" + (f" by {_username(actor)}." if actor is not None else "."),
+            "url": _review_url(review),
+            # Whoever asked for the review (a buyer, for an intake) hears of its decision.
+            "notify_user_ids": [review.requested_by_id] if decided and review.requested_by_id else [],
             "vendor_id": vendor.pk,
             "vendor": vendor.slug,
             "review_id": review.pk,
@@ -102,9 +129,9 @@ def on_intake_submitted(sender, *, intake_request, **kwargs):
                 f"for {intake.service_name or 'an unnamed service'}.\n\n"
                 f"Computed tier: {intake.tier or 'unknown'}\n"
                 f"Integration: {intake.get_mechanism_display()}\n"
-                f"Intake review: #{intake.review_id} (in the admin, under Reviews)\n"
-                f"Request: {reverse('admin:intake_intakerequest_change', args=[intake.pk])}"
+                f"Intake review: #{intake.review_id}"
             ),
+            "url": absolute_url(reverse("intake:edit", args=[intake.pk])),
             "vendor_id": vendor.pk,
             "vendor": vendor.slug,
             "intake_request_id": intake.pk,

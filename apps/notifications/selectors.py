@@ -1,6 +1,7 @@
 """Reads of the notifications app."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from apps.accounts.roles import SECURITY_REVIEWER
 from apps.vendors.models import Vendor
@@ -14,7 +15,10 @@ def event_recipients(*, payload):
     Sorted and without duplicates, so the same event always yields the same list.
     """
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    emails = {e.lower() for e in users.filter(groups__name=SECURITY_REVIEWER).values_list("email", flat=True)}
+    reviewers = Q(groups__name=SECURITY_REVIEWER)
+    # A person the event concerns directly, such as the buyer whose intake review was decided.
+    named = Q(pk__in=payload.get("notify_user_ids") or [])
+    emails = {e.lower() for e in users.filter(reviewers | named).values_list("email", flat=True)}
     vendor_id = payload.get("vendor_id")
     if vendor_id:
         owner_email = (

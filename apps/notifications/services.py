@@ -132,6 +132,8 @@ def _email_content(event):
     lines = [event.payload.get("summary", title), "", f"Event: {event.kind} ({event.uuid})"]
     if event.payload.get("vendor"):
         lines.append(f"Vendor: {event.payload['vendor']}")
+    if event.payload.get("url"):
+        lines.append(f"Open: {event.payload['url']}")
     # The title carries people's names (a vendor's, a request's): one line, or send_mail refuses the subject.
     return header_safe(f"[vendorrisk] {title}"), "\n".join(lines)
 

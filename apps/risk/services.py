@@ -244,6 +244,26 @@ def vendor_requirement_record(
 
 
 @transaction.atomic
+def vendor_requirements_mark_met(*, vendor, vendor_requirements, evidence, actor, note="") -> list[VendorRequirement]:
+    """Mark several of one vendor's requirements met with one piece of its evidence: all or nothing.
+
+    Raises ValidationError (vendor_requirements: none chosen, or one of another vendor; evidence: as
+    vendor_requirement_record) and PermissionDenied.
+    """
+    vendor_requirements = list(vendor_requirements)
+    if not vendor_requirements:
+        raise ValidationError({"vendor_requirements": "Choose at least one requirement."})
+    if any(status.vendor_id != vendor.pk for status in vendor_requirements):
+        raise ValidationError({"vendor_requirements": "A requirement status belongs to another vendor."})
+    return [
+        vendor_requirement_record(
+            vendor_requirement=status, status=RequirementStatus.MET, actor=actor, evidence=evidence, note=note
+        )
+        for status in vendor_requirements
+    ]
+
+
+@transaction.atomic
 def requirement_statuses_sweep(*, today=None) -> int:
     """Turn statuses whose evidence expired, or whose exception lapsed, into not met. Returns how many changed.
 

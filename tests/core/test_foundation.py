@@ -109,3 +109,14 @@ def test_a_real_task_goes_through_the_broker_to_a_real_worker(celery_worker_proc
 
     result = ping.apply_async(queue=celery_worker_process)
     assert result.get(timeout=60) == "pong"
+
+
+def test_setup_demo_ends_with_urls_and_two_reviewers_not_with_mail(db, capsys):
+    call_command("setup_demo")
+    out = capsys.readouterr().out
+    assert "Subject:" not in out  # the demo's notification emails are counted, not printed
+    lines = out.strip().splitlines()
+    assert lines[-1].startswith("  dashboard API token: ")
+    assert any(line.startswith("Workspace (dashboard):") for line in lines)
+    for username in ("reviewer", "reviewer2"):
+        assert f"security-reviewer  username: {username} " in out

@@ -77,9 +77,8 @@ def flow_post_data(flow, rows):
         "service": flow.service_id,
         "mechanism": flow.mechanism,
         "purpose": flow.purpose,
-        "data_subjects": '["users"]',
-        "processing_countries": "[]",
-        "storage_countries": "[]",
+        # As the form posts them: subjects one per line, countries as picked codes (none here).
+        "data_subjects": "users",
         "flow_categories-TOTAL_FORMS": str(len(rows)),
         "flow_categories-INITIAL_FORMS": "0",
     }

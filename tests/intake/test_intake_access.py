@@ -30,9 +30,23 @@ def test_anonymous_visitors_are_sent_to_login(client, db, url):
 @pytest.mark.parametrize("url", [LIST, CREATE])
 def test_other_roles_get_403(client, request, role_fixture, url):
     client.force_login(request.getfixturevalue(role_fixture))
-    assert client.get(url).status_code == 403
+    # A reviewer who follows a buyer's link is sent where reviewers read requests; nobody else may look.
+    expected = 302 if role_fixture == "reviewer" else 403
+    assert client.get(url).status_code == expected
     assert client.post(CREATE, {"vendor_name": "X", "intent": "draft"}).status_code == 403
     assert not IntakeRequest.objects.exists()
+
+
+def test_a_reviewer_following_a_request_link_lands_on_its_review(client, reviewer, buyer):
+    from apps.reviews.services import review_open
+    from tests.factories.vendors import VendorFactory
+
+    review = review_open(vendor=VendorFactory(status="proposed"), kind="intake", requested_by=buyer)
+    with_review = IntakeRequest.objects.create(requester=buyer, vendor_name="Reviewed", review=review)
+    draft = IntakeRequest.objects.create(requester=buyer, vendor_name="Draft")
+    client.force_login(reviewer)
+    assert client.get(reverse("intake:edit", args=[with_review.pk])).url == f"/reviews/{review.pk}/"
+    assert client.get(reverse("intake:edit", args=[draft.pk])).url == f"/admin/intake/intakerequest/{draft.pk}/change/"
 
 
 def test_buyer_sees_only_their_own_requests_in_the_list(client, buyer, others_draft):
@@ -134,4 +148,6 @@ def test_login_page_labels_its_fields_and_summarises_a_failure(client, buyer):
     assert 'class="error-summary"' in html
     assert "Please enter a correct username and password" in html
     response = client.post(reverse("login"), {"username": "buyer", "password": "correct-horse-battery"})
-    assert response.url == LIST
+    # Everyone signs in to the dashboard at /, which sends a buyer on to their requests.
+    assert response.url == "/"
+    assert client.get(response.url).url == LIST

@@ -77,6 +77,19 @@ def is_external(url):
     return url.startswith(("http:", "https:", "//", "ftp:")) or "url(http" in url
 
 
+def workspace_pages():
+    """The reviewer's workspace: the dashboard, its lists, and the page of every demo vendor, incident and review."""
+    from apps.incidents.models import Incident
+    from apps.reviews.models import Review
+    from apps.vendors.models import Vendor
+
+    pages = ["/", "/vendors/", "/incidents/", "/findings/", "/evidence/", "/vendors/?tier=2"]
+    pages += [f"/vendors/{slug}/" for slug in Vendor.objects.values_list("slug", flat=True)]
+    pages += [f"/incidents/{pk}/" for pk in Incident.objects.values_list("pk", flat=True)]
+    pages += [f"/reviews/{pk}/" for pk in Review.objects.values_list("pk", flat=True)]
+    return pages
+
+
 def admin_pages():
     pages = []
     for model in admin.site._registry:
@@ -100,7 +113,7 @@ def test_no_page_loads_anything_from_another_origin(client, demo_data, role):
     if role:
         client.force_login(UserFactory(role=role))
     checked = 0
-    for path in (*STATIC_PAGES, *admin_pages()):
+    for path in (*STATIC_PAGES, *workspace_pages(), *admin_pages()):
         response = client.get(path)
         if response.status_code >= 300 or "text/html" not in response.get("Content-Type", ""):
             continue

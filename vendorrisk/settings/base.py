@@ -54,6 +54,7 @@ LOCAL_APPS = [
     "apps.monitoring",
     "apps.api",
     "apps.dashboard",
+    "apps.workspace",
     "apps.demo",
     "apps.sso",
     "apps.exchange",
@@ -125,7 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/intake/"
+# The dashboard; it sends procurement on to /intake/.
+LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 LANGUAGE_CODE = "en"
@@ -441,6 +443,8 @@ AXES_CACHE = "default"
 # "Categories received by the most vendors" scans every flow-category row (~300 ms at 1,000,000 rows): the
 # dashboard keeps it this many seconds, so the figure may be up to a minute old. 0 computes it on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# The register's public address, for the links in emails (which have no request to build them from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Four-eyes rules on risk exceptions (apps.reviews.services): a justification a second reviewer can judge,
 # and a horizon after which the gap must be looked at again.

@@ -1,0 +1,39 @@
+"""Filters for the report structures the workspace pages read (ISO strings and raw codes become words)."""
+
+import datetime
+
+from django import template
+
+from apps.incidents.choices import SourceKind
+
+register = template.Library()
+
+
+@register.filter
+def when(value):
+    """An ISO date or datetime from a report as people read it: 2025-11-09 14:05 UTC, or the date alone."""
+    if not value:
+        return ""
+    try:
+        parsed = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return value
+    if len(str(value)) <= 10:
+        return parsed.strftime("%Y-%m-%d")
+    parsed = parsed.astimezone(datetime.UTC)
+    return (
+        parsed.strftime("%Y-%m-%d") if (parsed.hour, parsed.minute) == (0, 0) else parsed.strftime("%Y-%m-%d %H:%M UTC")
+    )
+
+
+@register.filter
+def source_kind(value):
+    try:
+        return SourceKind(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, [])
