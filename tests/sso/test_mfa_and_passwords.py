@@ -2,6 +2,7 @@
 still applies. Local passwords can be closed to all but the break-glass accounts."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from tests.accounts.mfa_helpers import current_code, enrolled_device
@@ -21,7 +22,7 @@ def test_a_reviewer_whose_provider_reports_mfa_reaches_the_admin_and_api_without
 
     response = sign_in(client, oidc, "rita")
 
-    assert response["Location"] == "/intake/"
+    assert response["Location"] == settings.LOGIN_REDIRECT_URL
     assert client.get("/admin/").status_code == 200
     assert client.get("/api/v1/vendors/").status_code == 200
 
@@ -70,7 +71,7 @@ def test_the_verify_page_sends_nobody_to_another_site(client, oidc, mfa_required
 
     response = client.post("/sso/verify/", {"otp_token": current_code(device), "next": "https://evil.example/"})
 
-    assert response["Location"] == "/intake/"
+    assert response["Location"] == settings.LOGIN_REDIRECT_URL
 
 
 def test_a_second_factor_from_the_provider_does_not_outlive_the_session(client, oidc, mfa_required, reviewer):
@@ -85,7 +86,7 @@ def test_a_second_factor_from_the_provider_does_not_outlive_the_session(client, 
 def test_procurement_needs_no_second_factor_after_single_sign_on(client, oidc, mfa_required):
     oidc.person("paul", groups=["vr-buyers"])
 
-    assert sign_in(client, oidc, "paul")["Location"] == "/intake/"
+    assert sign_in(client, oidc, "paul")["Location"] == settings.LOGIN_REDIRECT_URL
     assert client.get("/intake/").status_code == 200
 
 

@@ -3,6 +3,7 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from apps.sso.models import ExternalIdentity
@@ -44,7 +45,7 @@ def test_first_sign_in_creates_the_user_with_the_role_their_group_maps_to(client
 
     response = sign_in(client, oidc, "alice")
 
-    assert response.status_code == 302 and response["Location"] == "/intake/"
+    assert response.status_code == 302 and response["Location"] == settings.LOGIN_REDIRECT_URL
     user = get_user_model().objects.get(username="alice")
     assert signed_in_as(client) == str(user.pk)
     assert roles("alice") == {"procurement"}
@@ -200,7 +201,7 @@ def test_refused_sign_ins_do_not_lock_single_sign_on_for_the_address(client, oid
         assert sign_in(client, oidc, "nora")["Location"] == "/accounts/login/"
 
     oidc.person("nora", groups=["vr-buyers"])
-    assert sign_in(client, oidc, "nora")["Location"] == "/intake/"
+    assert sign_in(client, oidc, "nora")["Location"] == settings.LOGIN_REDIRECT_URL
     assert signed_in_as(client) is not None
 
 

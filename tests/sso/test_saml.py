@@ -1,6 +1,7 @@
 """SAML 2.0 sign-in against an IdP built with pysaml2 in the test: signed assertions only."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from apps.sso.models import ExternalIdentity
@@ -109,7 +110,7 @@ def test_the_relay_state_cannot_send_the_browser_to_another_site(client, saml):
 
     response = post_response(client, xml, "https://evil.example/")
 
-    assert response["Location"] == "/intake/"
+    assert response["Location"] == settings.LOGIN_REDIRECT_URL
 
 
 def test_a_second_factor_in_the_authentication_context_satisfies_mfa(client, saml, settings):
