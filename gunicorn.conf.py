@@ -63,7 +63,7 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # gunicorn's control socket lives at one path per user: two instances on one host would fight over it. Unused here.
 control_socket_disable = True
 # Worker heartbeat files in memory, not on a container's overlay disk.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - gunicorn's advice for containers
 
 # Prometheus figures from every worker are summed at /metrics through one directory (apps/operations/metrics.py).
 _metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")

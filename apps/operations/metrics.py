@@ -71,7 +71,9 @@ class RegisterCollector:
 
         from apps.notifications.models import EmailNotification, WebhookDelivery
 
-        queues = GaugeMetricFamily("vendorrisk_celery_queue_length", "Messages waiting in a Celery queue", labels=["queue"])
+        queues = GaugeMetricFamily(
+            "vendorrisk_celery_queue_length", "Messages waiting in a Celery queue", labels=["queue"]
+        )
         for queue, length in queue_lengths().items():
             queues.add_metric([queue], length)
         yield queues
