@@ -170,3 +170,24 @@ def test_the_checks_run_with_djangos_own(settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     ids = {message.id for message in run_checks()}
     assert {"operations.W001", "operations.W002"} <= ids
+
+
+def test_a_webhook_delivery_logs_the_request_id_that_caused_it(db, caplog):
+    from apps.notifications.models import NotificationEvent, WebhookDelivery, WebhookEndpoint
+    from apps.notifications.services import webhook_deliver
+
+    endpoint = WebhookEndpoint.objects.create(
+        name="off", url="https://siem.example.com/hook", secret="whsec_x", is_active=False
+    )
+    event = NotificationEvent.objects.create(
+        kind="incident.recorded", subject_type="incident", subject_id="1", dedupe_key="rid-test"
+    )
+    delivery = WebhookDelivery.objects.create(event=event, endpoint=endpoint)
+    token = request_id._current.set("req-0004-test")
+    try:
+        with caplog.at_level(logging.INFO, logger="vendorrisk.webhooks"):
+            webhook_deliver(delivery_id=delivery.pk)
+    finally:
+        request_id._current.reset(token)
+    line = next(r for r in caplog.records if r.name == "vendorrisk.webhooks")
+    assert line.delivery_id == delivery.pk and line.request_id == "req-0004-test"
