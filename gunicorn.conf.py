@@ -53,6 +53,7 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
             "error": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
             "access": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
         },
+        "root": {"handlers": ["error"], "level": "INFO"},
         "loggers": {
             "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
             "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},

@@ -94,7 +94,7 @@ def queue_lengths() -> dict[str, int]:
         return {}
     import redis
 
-    names = {"celery", *getattr(settings, "CELERY_METRICS_QUEUES", [])}
+    names = {settings.CELERY_TASK_DEFAULT_QUEUE, *settings.CELERY_METRICS_QUEUES}
     client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
     try:
         return {name: int(client.llen(name)) for name in sorted(names)}

@@ -303,6 +303,8 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # task run and the longest retry countdown (15 min, apps/notifications/tasks.py), or a task would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Deployments (or test runs) sharing one Redis keep their tasks apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # Workers log through LOGGING (JSON in production, with the request id of the request that enqueued the task).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
