@@ -53,9 +53,9 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
             "error": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
             "access": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
         },
-        "root": {"handlers": ["error"], "level": "INFO"},
+        "root": {"handlers": ["error"], "level": loglevel.upper()},
         "loggers": {
-            "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+            "gunicorn.error": {"handlers": ["error"], "level": loglevel.upper(), "propagate": False},
             "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
         },
     }
