@@ -35,6 +35,6 @@ RUN mkdir -p /var/lib/vendorrisk/media /tmp/vendorrisk-metrics \
 # The code is root's and read-only to the process; only the evidence volume and the metrics directory are writable.
 USER 10001:10001
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz/live', timeout=4).status != 200)"]
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
+  CMD ["python", "deploy/healthcheck.py", "live"]
 CMD ["gunicorn", "-c", "gunicorn.conf.py"]
