@@ -38,6 +38,7 @@ from tests.reviews.conftest import meet_all, onboarding_vendor, review_factory, 
 
 pytestmark = [pytest.mark.postgres, pytest.mark.broker]
 THROTTLE = 25
+METRICS_TOKEN = secrets.token_urlsafe(32)
 VENDORS = 6000
 
 
@@ -90,6 +91,7 @@ def cluster(transactional_db, tmp_path):
         "SECURE_SSL_REDIRECT": "False",
         "API_THROTTLE_USER": f"{THROTTLE}/minute",
         "LOG_FORMAT": "json",
+        "METRICS_TOKEN": METRICS_TOKEN,
         "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESSLOG": "/dev/null",
     }
@@ -184,6 +186,17 @@ def test_two_instances_and_two_workers_behave_as_one(
         _call((port_a, port_b)[i % 2], "/api/v1/systems/?page_size=1", dashboard)[0] for i in range(THROTTLE + 6)
     ]
     assert answers.count(200) == THROTTLE and answers[THROTTLE:] == [429] * 6, answers
+    # /metrics sums both gunicorn workers of an instance (PROMETHEUS_MULTIPROC_DIR) and reads the queue from Redis.
+    scrape = urllib.request.Request(
+        f"http://127.0.0.1:{port_a}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+    )
+    with urllib.request.urlopen(scrape, timeout=10) as response:
+        figures = response.read().decode()
+    lines = figures.splitlines()
+    served = sum(float(line.rsplit(" ", 1)[1]) for line in lines if line.startswith("vendorrisk_http_requests_total{")
+                 and "systems" in line)  # fmt: skip
+    assert served == (THROTTLE + 6 + 1) // 2, figures[:3000]
+    assert f'vendorrisk_celery_queue_length{{queue="{cluster["queue"]}"}}' in figures
 
     # 2. Concurrent approvals of one review, one on each instance: exactly one winner.
     review = review_factory("in_review")

@@ -396,6 +396,12 @@ SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends
 # django-storages with MEDIA_STORAGE=s3 (install `django-storages[s3]`; AWS_* variables as django-storages reads).
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")
 if MEDIA_STORAGE == "s3":
+    from importlib.util import find_spec
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    if find_spec("storages") is None:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs django-storages: pip install 'django-storages[s3]'.")
     STORAGES = {
         **STORAGES,
         "default": {
