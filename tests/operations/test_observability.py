@@ -191,3 +191,23 @@ def test_a_webhook_delivery_logs_the_request_id_that_caused_it(db, caplog):
         request_id._current.reset(token)
     line = next(r for r in caplog.records if r.name == "vendorrisk.webhooks")
     assert line.delivery_id == delivery.pk and line.request_id == "req-0004-test"
+
+
+def test_sentry_and_opentelemetry_are_off_by_default_and_refuse_to_start_without_their_packages(settings):
+    from importlib.util import find_spec
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from apps.operations import telemetry
+
+    assert settings.SENTRY_DSN == "" and settings.OTEL_EXPORTER_OTLP_ENDPOINT == ""
+    telemetry.configure()  # nothing set: nothing to do
+    if find_spec("sentry_sdk") is None:
+        settings.SENTRY_DSN = "https://key@sentry.example.com/1"
+        with pytest.raises(ImproperlyConfigured, match="sentry-sdk"):
+            telemetry.configure()
+        settings.SENTRY_DSN = ""
+    if find_spec("opentelemetry") is None:
+        settings.OTEL_EXPORTER_OTLP_ENDPOINT = "http://collector.example.com:4318"
+        with pytest.raises(ImproperlyConfigured, match="OpenTelemetry"):
+            telemetry.configure()
