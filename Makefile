@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format worker bench messages check audit
+.PHONY: run test lint format worker bench messages check audit serve upgrade lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +15,29 @@ $(VENV)/.tooling: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 	touch $@
 
-$(VENV)/.runtime: requirements.txt $(VENV)/.tooling | $(BIN)/python
-	@echo "==> Installing the requirements into $(VENV) (the first time takes about a minute)"
-	$(BIN)/pip install --disable-pip-version-check --progress-bar on -r requirements.txt
+# Installs come from the hashed lock files (pip-compile --generate-hashes): every transitive dependency pinned and
+# checked. requirements*.txt are the inputs (direct dependencies, each with its reason); `make lock` recompiles the
+# locks after an edit there, `make upgrade` moves every pin to the newest release the inputs allow.
+$(VENV)/.runtime: requirements.lock $(VENV)/.tooling | $(BIN)/python
+	@echo "==> Installing the locked requirements into $(VENV) (the first time takes about a minute)"
+	$(BIN)/pip install --disable-pip-version-check --progress-bar on --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.tooling | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: requirements.lock requirements-dev.lock $(VENV)/.tooling | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $(VENV)/.runtime $@
+
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links
+
+lock: $(VENV)/.dev
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
+
+upgrade: $(VENV)/.dev
+	$(PIP_COMPILE) --upgrade --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --upgrade --output-file requirements-dev.lock requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 
 messages: $(VENV)/.runtime
 	$(BIN)/python manage.py compile_catalogues
@@ -64,6 +79,11 @@ worker: $(VENV)/.runtime
 	$(BIN)/python manage.py setup_periodic_tasks
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-vendorrisk.settings.local} \
 	  $(BIN)/celery -A vendorrisk worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler --loglevel INFO
+
+# Production settings on this machine: gunicorn (2 workers) + one Celery worker with beat, against the local
+# PostgreSQL (DATABASE_URL, default database vendorrisk_serve, created if missing) and Redis. README "Deployment".
+serve: $(VENV)/.runtime messages
+	PORT=$(PORT) bash deploy/serve.sh
 
 bench: $(VENV)/.dev messages
 	$(BIN)/python bench/run.py

@@ -4,12 +4,16 @@ from drf_spectacular.views import SpectacularAPIView
 
 from apps.accounts.views import mfa_enrolment_link, mfa_setup
 from apps.api.docs import swagger_ui
-from apps.core.views import healthz
+from apps.core.views import healthz, healthz_live, healthz_ready
+from apps.operations.metrics import metrics_view
 from apps.questionnaires.downloads import answer_file_download
 from apps.vendors.evidence import evidence_download
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", healthz_live, name="healthz-live"),
+    path("healthz/ready", healthz_ready, name="healthz-ready"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/reports/", include("apps.reports.urls")),
     path("admin/exchange/", include("apps.exchange.urls")),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ the row back and the redelivered task sends again (receivers deduplicate on the 
 
 import datetime
 import json
+import logging
 import smtplib
 import time
 
@@ -23,6 +24,10 @@ from . import egress, signing
 from .choices import DeliveryStatus, EventKind
 from .models import EmailNotification, NotificationEvent, WebhookDelivery, WebhookEndpoint
 from .selectors import endpoints_for_kind, event_recipients
+
+# Each delivery attempt is one log line; it carries the request id of the request that caused the event
+# (apps/operations/request_id.py), so a receiver's complaint can be traced back to the reviewer's action.
+logger = logging.getLogger("vendorrisk.webhooks")
 
 DONE = (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED)
 
@@ -220,6 +225,13 @@ def webhook_deliver(*, delivery_id: int, final_attempt: bool = True) -> WebhookD
                 delivery.status = DeliveryStatus.FAILED
         delivery.last_status_code, delivery.last_error, delivery.last_duration_ms = status_code, error, elapsed_ms
         delivery.save()
+    logger.info(
+        "webhook delivery %s attempt %s: %s",
+        delivery.pk,
+        delivery.attempts,
+        delivery.status,
+        extra={"delivery_id": delivery.pk, "endpoint_id": endpoint.pk, "http_status": status_code},
+    )
     if delivery.status == DeliveryStatus.RETRYING:
         raise TransientDeliveryError(delivery.last_error)
     return delivery

@@ -16,6 +16,8 @@ def test_production_settings_pass_check_deploy():
         "ALLOWED_HOSTS": "register.example.com",
         # Production refuses to start without a database URL; the check itself opens no connection.
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{settings.BASE_DIR / 'db.sqlite3'}",
+        # Production with one cache per process warns (operations.W001); the check opens no connection to it.
+        "REDIS_URL": "redis://127.0.0.1:6379/5",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

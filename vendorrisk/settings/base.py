@@ -58,11 +58,15 @@ LOCAL_APPS = [
     "apps.demo",
     "apps.sso",
     "apps.exchange",
+    "apps.operations",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
-    # First: an oversized body is refused from its Content-Length before any middleware or view reads it.
+    # Before anything can log: every line and every task this request causes carries its id (apps/operations).
+    "apps.operations.request_id.RequestIdMiddleware",
+    "apps.operations.metrics.MetricsMiddleware",
+    # Then: an oversized body is refused from its Content-Length before any middleware or view reads it.
     "apps.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -393,6 +397,10 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # task run and the longest retry countdown (15 min, apps/notifications/tasks.py), or a task would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Deployments (or test runs) sharing one Redis keep their tasks apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Workers log through LOGGING (JSON in production, with the request id of the request that enqueued the task).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Outgoing webhooks: a slow receiver must not hold a worker (retries come back later, with backoff).
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
@@ -402,11 +410,28 @@ WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 # Lets webhooks reach loopback, for receivers the test suite runs on 127.0.0.1. Off unless set; production refuses it.
 WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
 
+# --- Logs: plain text locally; one JSON object a line in production (LOG_FORMAT=json, production.py). Every record
+# carries the request id of the request or task it belongs to (apps/operations/request_id.py).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "apps.operations.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "vendorrisk.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
@@ -483,3 +508,42 @@ MONITORING_FEEDS = env.json("MONITORING_FEEDS", default=[])
 MONITORING_FEED_TIMEOUT_SECONDS = env.float("MONITORING_FEED_TIMEOUT_SECONDS", default=10.0)
 MONITORING_CHAIN_MAX_DEPTH = env.int("MONITORING_CHAIN_MAX_DEPTH", default=5)
 MONITORING_NAME_MATCH_MIN_SCORE = env.float("MONITORING_NAME_MATCH_MIN_SCORE", default=0.6)
+# --- Operations (issue 20): health, metrics, storage, telemetry. README "Deployment".
+# /healthz/ready waits this long for a worker to answer core.ping.
+HEALTHZ_WORKER_TIMEOUT_SECONDS = env.float("HEALTHZ_WORKER_TIMEOUT_SECONDS", default=3.0)
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it answers 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Queues whose length /metrics reports, besides Celery's default one.
+CELERY_METRICS_QUEUES = env.list("CELERY_METRICS_QUEUES", default=[])
+# Sessions are in the database (Django's default engine), so any web process serves any user. SESSION_ENGINE can
+# name django.contrib.sessions.backends.cache to keep them in the shared Redis cache instead.
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+# Evidence files: the filesystem under MEDIA_ROOT (a volume every web process and worker mounts), or S3 through
+# django-storages with MEDIA_STORAGE=s3 (install `django-storages[s3]`; AWS_* variables as django-storages reads).
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    from importlib.util import find_spec
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    if find_spec("storages") is None:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs django-storages: pip install 'django-storages[s3]'.")
+    STORAGES = {
+        **STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env("AWS_STORAGE_BUCKET_NAME", default=""),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        },
+    }
+elif MEDIA_STORAGE != "filesystem":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
+# Optional error reporting and tracing, off unless their variable is set (apps/operations/telemetry.py).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+OTEL_EXPORTER_OTLP_ENDPOINT = env("OTEL_EXPORTER_OTLP_ENDPOINT", default="")
