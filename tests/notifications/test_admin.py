@@ -92,3 +92,24 @@ def test_a_dashboard_user_cannot_open_the_log(client, dashboard_user):
     client.force_login(dashboard_user)
     response = client.get(reverse("admin:notifications_webhookdelivery_changelist"))
     assert response.status_code == 302
+
+
+def test_changing_an_endpoint_keeps_its_secret_and_offers_no_delete(reviewer_client):
+    endpoint, secret = webhook_endpoint_create(name="dashboard", url="https://dash.example.com/h")
+    response = reviewer_client.post(
+        reverse("admin:notifications_webhookendpoint_change", args=[endpoint.pk]),
+        {"name": "dashboards", "url": "https://dash.example.com/v2", "event_kinds": '["incident.recorded"]'},
+    )
+    assert response.status_code == 302, response.content[:500]
+    endpoint.refresh_from_db()
+    assert (endpoint.name, endpoint.url, endpoint.event_kinds, endpoint.is_active) == (
+        "dashboards",
+        "https://dash.example.com/v2",
+        ["incident.recorded"],
+        False,
+    )
+    assert endpoint.secret == secret
+    # Deactivated, never deleted: the delivery log stays with the endpoint.
+    delete = reviewer_client.post(reverse("admin:notifications_webhookendpoint_delete", args=[endpoint.pk]))
+    assert delete.status_code == 403
+    assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
