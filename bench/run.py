@@ -69,6 +69,8 @@ def main():
         baseline_path = results.baseline_path(scale_name, os.environ.get("BENCH_COMPARE"))
     except FileNotFoundError as exc:
         sys.exit(str(exc))
+    # Read now: this run overwrites bench/results/<scale>.json, which BENCH_COMPARE may name.
+    baseline = results.load(baseline_path) if baseline_path else None
     load_before = os.getloadavg()[0]
     scale = SCALES[scale_name]
     ensure_migrated(print)
@@ -81,8 +83,7 @@ def main():
     )
     saved = results.save(document)
     print()
-    if baseline_path:
-        baseline = results.load(baseline_path)
+    if baseline:
         results.apply_growth(rows, baseline)
         print(results.describe(baseline, baseline_path))
     else:
