@@ -18,6 +18,7 @@ class Row:
     p95_ms: float | None = None
     queries: int | None = None
     ratio: float | None = None
+    growth: float | None = None  # this median / the same row's median at a smaller scale (bench/results.py)
     note: str = ""
     target: str = ""
     met: bool | None = None
@@ -50,17 +51,21 @@ def not_built(name, what):
 
 
 def print_table(rows, out):
-    header = f"{'name':<46} {'median ms':>10} {'p95 ms':>10} {'queries':>8} {'x SQL':>6}  {'target':<22} note"
+    """One line per row; "x SQL" is the ratio to the paired raw SQL row, "growth" this median / a smaller scale's."""
+    header = (
+        f"{'name':<46} {'median ms':>10} {'p95 ms':>10} {'queries':>8} {'x SQL':>6} {'growth':>7}  {'target':<22} note"
+    )
     out(header)
     out("-" * len(header))
     for row in rows:
         if row.median_ms is None:
-            out(f"{row.name:<46} {'-':>10} {'-':>10} {'-':>8} {'-':>6}  {row.target:<22} {row.note}")
+            out(f"{row.name:<46} {'-':>10} {'-':>10} {'-':>8} {'-':>6} {'-':>7}  {row.target:<22} {row.note}")
             continue
         ratio = f"{row.ratio:.1f}" if row.ratio is not None else ""
+        growth = f"{row.growth:.2f}" if row.growth is not None else ""
         verdict = "" if row.met is None else ("met" if row.met else "MISSED")
         target = f"{row.target} {verdict}".strip()
         out(
-            f"{row.name:<46} {row.median_ms:>10.1f} {row.p95_ms:>10.1f} {row.queries:>8} {ratio:>6}  {target:<22} "
-            f"{row.note}"
+            f"{row.name:<46} {row.median_ms:>10.1f} {row.p95_ms:>10.1f} {row.queries:>8} {ratio:>6} {growth:>7}  "
+            f"{target:<22} {row.note}"
         )

@@ -1,9 +1,10 @@
 """A synthetic vendor portfolio for scale tests and benchmarks (`manage.py generate_portfolio`).
 
 Deterministic per seed: each vendor draws from its own `Random(f"{seed}:{index}")`, so the register it writes
-does not depend on the batch size. Rows are written with bulk_create one chunk of vendors at a time, so memory
-stays flat whatever the portfolio size. bulk_create bypasses save() and signals: DataFlow.vendor is set here,
-and simple-history records no history rows for generated data (the audit trail starts after generation).
+does not depend on the batch size. Rows are written one chunk of vendors at a time (PostgreSQL COPY, or bulk_create
+on other databases: apps.demo.row_writers), so memory stays flat whatever the portfolio size. Both bypass save()
+and signals: DataFlow.vendor is set here, and simple-history records no history rows for generated data (the
+audit trail starts after generation).
 
 No rule is copied here: the catalogue is the shared fixture read back from the database, category paths come
 from apps.datamap.services.category_paths_rebuild, and each vendor's tier from apps.risk.tiering.compute_tier fed
@@ -28,6 +29,7 @@ from apps.accounts.roles import SECURITY_REVIEWER
 from apps.datamap.choices import Mechanism, Sensitivity, Sharing
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory, System
 from apps.datamap.services import category_paths_rebuild
+from apps.demo.row_writers import writer_for
 from apps.incidents.choices import ExposureStatus, IncidentStatus, Reliability, Severity, SourceKind
 from apps.incidents.models import Incident, IncidentExposure, IncidentSource, TimelineEvent
 from apps.reviews.choices import ReviewKind, ReviewState
@@ -259,16 +261,17 @@ class _VendorPlan:
 class PortfolioWriter:
     """Writes vendors chunk by chunk; holds only the current chunk in memory."""
 
-    def __init__(self, *, seed, systems, catalogue, actors, batch_size, counts):
+    def __init__(self, *, seed, systems, catalogue, actors, batch_size, counts, rows_writer):
         self.seed = seed
         self.systems = systems
         self.catalogue = catalogue
         self.requester_id, self.reviewer_id = actors
         self.batch_size = batch_size
         self.counts = counts
+        self.rows_writer = rows_writer
 
     def _bulk(self, model, objs):
-        return model.objects.bulk_create(objs, batch_size=self.batch_size)
+        return self.rows_writer.objects(model, objs)
 
     def write_chunk(self, plans):
         vendors = self._bulk(Vendor, [self._vendor(plan) for plan in plans])
@@ -319,7 +322,7 @@ class PortfolioWriter:
             vendor.tier = vendor.tier_override or vendor.computed_tier
             plan.tier = vendor.tier
         fields = ["computed_tier", "tier_override", "tier_override_reason", "tier"]
-        Vendor.objects.bulk_update(vendors, fields, batch_size=self.batch_size)
+        self.rows_writer.update(Vendor, vendors, fields)
 
     def _write_flows(self, plans, vendors, service_ids):
         """The chunk's flows in one bulk insert, then their category rows; returns the flow ids per vendor."""
@@ -345,12 +348,13 @@ class PortfolioWriter:
             )
         flows = self._bulk(DataFlow, flows)
         specs = [spec for plan in plans for spec in plan.flows]
+        # ~10 rows per flow: plain tuples, not model instances (the one table where their cost shows).
         rows = [
-            DataFlowCategory(flow_id=flow.pk, category_id=category_id, sharing=sharing)
+            (flow.pk, category_id, sharing, "")
             for flow, spec in zip(flows, specs, strict=True)
             for category_id, sharing in spec["categories"]
         ]
-        self._bulk(DataFlowCategory, rows)
+        self.rows_writer.rows(DataFlowCategory, ("flow_id", "category_id", "sharing", "note"), rows)
         self.counts.flows += len(flows)
         self.counts.flow_categories += len(rows)
         flow_ids, offset = [], 0
@@ -515,6 +519,31 @@ class PortfolioWriter:
         self.counts.exposures += len(exposures)
 
 
+def _foreign_keys_checked_per_statement(immediate):
+    """Check foreign keys as each COPY ends rather than all at commit (Django declares them INITIALLY DEFERRED).
+
+    The same checks either way, but deferred ones queue an event per row in the server until commit: twenty
+    million of them for the huge register. False restores Django's deferred mode for the rest of the transaction.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if immediate else 'DEFERRED'}")
+
+
+def _refresh_statistics():
+    """Planner statistics for the tables the per-chunk tier queries read, as they double in size.
+
+    Without them (fresh rows, autovacuum cannot see an open transaction's rows) PostgreSQL keeps its empty-table
+    estimates and scans every flow-category row for each chunk, so the generation time grows with the square of
+    the register. ANALYZE inside the transaction samples its own uncommitted rows; doubling keeps it to ~log2(n).
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (Vendor, VendorService, DataFlow, DataFlowCategory)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(table) for table in tables)}")
+
+
 def generate_portfolio(
     *,
     vendors: int,
@@ -524,12 +553,14 @@ def generate_portfolio(
     heavy_vendor_flows: int = 200,
     batch_size: int = 5000,
     append: bool = False,
+    use_copy: bool | None = None,
     progress=None,
 ) -> dict:
     """Write a synthetic portfolio in one transaction and return what was written, with time and peak memory.
 
     Vendor 0 gets `heavy_vendor_flows` flows (0: the usual number) and an incident, for the report benchmarks;
     the others get between half and one and a half times `flows_per_vendor`.
+    Rows go in by PostgreSQL COPY on PostgreSQL (`use_copy=False` forces bulk_create; both write the same register).
     Raises RegisterNotEmpty when vendors exist and `append` is false, ValueError for bad sizes or a seed
     already generated in this register.
     """
@@ -546,6 +577,7 @@ def generate_portfolio(
     started = time.monotonic()
     counts = Counts()
     with transaction.atomic():
+        _foreign_keys_checked_per_statement(True)
         catalogue = ensure_catalogue()
         writer = PortfolioWriter(
             seed=seed,
@@ -554,9 +586,11 @@ def generate_portfolio(
             actors=ensure_actors(),
             batch_size=batch_size,
             counts=counts,
+            rows_writer=writer_for(batch_size=batch_size, use_copy=use_copy),
         )
         low, high = max(1, flows_per_vendor // 2), flows_per_vendor + flows_per_vendor // 2
         per_chunk = max(1, batch_size // flows_per_vendor)
+        analyzed_at = 0
         for start in range(0, vendors, per_chunk):
             plans = []
             for index in range(start, min(vendors, start + per_chunk)):
@@ -568,6 +602,9 @@ def generate_portfolio(
                 )
             writer.write_chunk(plans)
             del plans
+            if counts.flow_categories >= 2 * analyzed_at:
+                _refresh_statistics()
+                analyzed_at = counts.flow_categories
             # With DEBUG on, every bulk INSERT (with its values) stays in the query log: drop it per chunk.
             reset_queries()
             if progress:
@@ -576,12 +613,14 @@ def generate_portfolio(
                     f"flow-categories {counts.flow_categories:>10,}  {time.monotonic() - started:6.1f} s  "
                     f"peak RSS {peak_rss_mb():.0f} MB"
                 )
+        _foreign_keys_checked_per_statement(False)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Fresh bulk loads have no planner statistics until autovacuum passes: give them now.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     counts.extra = {
         "systems": systems,
+        "writer": writer.rows_writer.name,
         "seconds": round(time.monotonic() - started, 1),
         "peak_rss_mb": round(peak_rss_mb()),
     }
