@@ -8,6 +8,13 @@ TARGETS = {
     "ORM blast radius, EXISTS": ("<100 ms", lambda r: r.median_ms < 100),
     "API dashboard": ("<500 ms", lambda r: r.median_ms < 500),
     "workspace dashboard page": ("<300 ms", lambda r: r.median_ms < 300),
+    # Every admin changelist and every workspace list and detail page (bench/pages.py).
+    "admin changelist": ("<150 ms", lambda r: r.median_ms < 150),
+    "workspace vendor": ("<150 ms", lambda r: r.median_ms < 150),
+    "workspace incident": ("<150 ms", lambda r: r.median_ms < 150),
+    "workspace finding": ("<150 ms", lambda r: r.median_ms < 150),
+    "workspace evidence": ("<150 ms", lambda r: r.median_ms < 150),
+    "workspace review": ("<150 ms", lambda r: r.median_ms < 150),
     "API vendor report json": ("<200 ms", lambda r: r.median_ms < 200),
     "builder vendor report json": ("<200 ms", lambda r: r.median_ms < 200),
     "concentration": ("<300 ms, const. queries", lambda r: r.median_ms < 300),

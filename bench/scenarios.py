@@ -17,7 +17,7 @@ from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from apps.accounts.roles import SECURITY_REVIEWER
+from apps.accounts.roles import PROCUREMENT, SECURITY_REVIEWER
 from apps.core.demo import fixture_files
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
 from apps.demo.portfolio import generate_portfolio, peak_rss_mb
@@ -27,7 +27,7 @@ from apps.reports.renderers import render
 from apps.risk.models import SecurityRequirement
 from apps.risk.services import baseline_tighten, tiers_recompute_all, tightening_fan_out
 from apps.vendors.models import Vendor
-from bench import sql
+from bench import pages, sql
 from bench.harness import measure, not_built
 
 # active=true: running flows only, as the raw SQL it is compared with (the API counts ended flows by default).
@@ -78,6 +78,7 @@ class Bench:
         self.user = user
         self.client.force_login(user)
         self._verify_otp(user)
+        self.vendors = Vendor.objects.count()
         self.heavy_vendor = self._heavy_vendor()
         self.incident = Incident.objects.annotate(n=Count("exposures")).order_by("-n", "pk").first()
         self.out(
@@ -165,10 +166,14 @@ class Bench:
             self.dashboard,
             self.reports,
             self.admin,
+            self.workspace,
             self.writes,
             self.monitoring,
         )
+        wanted = {name.strip() for name in os.environ.get("BENCH_SECTIONS", "").split(",") if name.strip()}
         for section in sections:
+            if wanted and section.__name__ not in wanted:
+                continue  # BENCH_SECTIONS=admin,workspace times only those sections
             self.out(f"… {section.__name__}")
             rows.extend(section())
         return rows
@@ -320,7 +325,24 @@ class Bench:
     def admin(self):
         if not admin.site.is_registered(Vendor):
             return [not_built("admin vendor changelist", "apps.vendors.admin")]
-        return [measure("admin vendor changelist", self._get_any("/admin/vendors/vendor/"), repeat=self.repeat)]
+        return pages.admin_rows(self.client, repeat=self.repeat)
+
+    def workspace(self):
+        if not routed("/vendors/"):
+            return [not_built("workspace vendor list", "apps.workspace")]
+        rows = pages.workspace_rows(self.client, repeat=self.repeat, vendor=self.heavy_vendor, incident=self.incident)
+        rows.append(
+            self._as_buyer(lambda client: pages.intake_form_row(client, repeat=self.repeat, vendors=self.vendors))
+        )
+        return rows
+
+    def _as_buyer(self, action):
+        """The intake form is procurement's page: a second client signed in as a buyer."""
+        user, _ = get_user_model().objects.get_or_create(username="bench-buyer")
+        user.groups.add(Group.objects.get(name=PROCUREMENT))
+        client = Client()
+        client.force_login(user)
+        return action(client)
 
     def writes(self):
         rows = []

@@ -59,6 +59,8 @@ INTENT_DRAFT = "draft"
 INTENT_CHECK = "check"
 INTENT_SUBMIT = "submit"
 INTENTS = (INTENT_DRAFT, INTENT_CHECK, INTENT_SUBMIT)
+# The vendor-name fields with a finder: its "Search the register" button posts `find_vendor=<field name>`.
+VENDOR_FINDER_FIELDS = ("existing_vendor_name", "replaces_vendor_name")
 
 REQUIRED = _("This field is required to submit the request.")
 
@@ -84,15 +86,15 @@ class IntakeForm(forms.ModelForm):
         label=_("Vendor name in the register"),
         required=False,
         max_length=200,
-        help_text=_("Start typing and pick a name from the suggestions."),
-        widget=forms.TextInput(attrs={"list": "vendor-names", "autocomplete": "off"}),
+        help_text=_("Type part of the name, then pick it from the suggestions (or press “Search the register”)."),
+        widget=forms.TextInput(attrs={"list": "existing_vendor_name-options", "autocomplete": "off"}),
     )
     replaces_vendor_name = forms.CharField(
         label=_("Vendor it replaces"),
         required=False,
         max_length=200,
         help_text=_("Leave empty if it replaces none."),
-        widget=forms.TextInput(attrs={"list": "vendor-names", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"list": "replaces_vendor_name-options", "autocomplete": "off"}),
     )
     systems = forms.ModelMultipleChoiceField(
         label=_("Systems it will touch"),

@@ -9,7 +9,8 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.forms.utils import ErrorDict
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from apps.accounts.roles import PROCUREMENT, has_role, is_security_reviewer
 from apps.core.exceptions import TransitionRefused
 
 from .feedback import intake_feedback
-from .forms import INTENT_CHECK, INTENT_DRAFT, INTENT_SUBMIT, INTENTS, IntakeForm
+from .forms import INTENT_CHECK, INTENT_DRAFT, INTENT_SUBMIT, INTENTS, VENDOR_FINDER_FIELDS, IntakeForm
 from .models import IntakeRequest
 from .selectors import (
     category_tree,
@@ -27,7 +28,7 @@ from .selectors import (
     intake_get_for_requester,
     intake_list_for_requester,
     intake_review_of,
-    vendor_choices,
+    vendor_search,
 )
 from .services import intake_draft_save, intake_submit
 
@@ -77,6 +78,14 @@ def intake_edit(request, pk):
     return _render_form(request, IntakeForm(instance=intake), intake=intake, feedback=_feedback_for(intake))
 
 
+@procurement_required
+@require_http_methods(["GET"])
+def intake_vendor_search(request):
+    """The vendor finder's suggestions: {"query": ..., "vendors": [names]} for `?q=`, at most 20."""
+    query = request.GET.get("q", "")[:200]
+    return JsonResponse({"query": query, "vendors": vendor_search(query)})
+
+
 def reviewer_landing(pk):
     """Where a security reviewer reads an intake request: its review's page, else the request in the admin."""
     exists, review_id = intake_review_of(pk=pk) if pk else (False, None)
@@ -110,6 +119,8 @@ def _post_existing(request, intake):
 
 
 def _post(request, intake, *, form_token=None):
+    if request.POST.get("find_vendor") in VENDOR_FINDER_FIELDS:
+        return _find_vendor(request, intake, form_token=form_token)
     intent = request.POST.get("intent")
     intent = intent if intent in INTENTS else INTENT_DRAFT
     form = IntakeForm(request.POST, instance=intake, intent=intent)
@@ -146,6 +157,22 @@ def _post(request, intake, *, form_token=None):
     return redirect("intake:list")
 
 
+def _find_vendor(request, intake, *, form_token):
+    """Without JavaScript, "Search the register" posts the form: show it again as typed, with the matches.
+
+    Nothing is saved or checked: a search is not a draft, so the page shows no errors for half-filled answers.
+    """
+    field = request.POST["find_vendor"]
+    form = IntakeForm(request.POST, instance=intake)
+    form._errors, form.cleaned_data = ErrorDict(), {}
+    found = {
+        "field": field,
+        "query": request.POST.get(field, ""),
+        "vendors": vendor_search(request.POST.get(field, "")),
+    }
+    return _render_form(request, form, intake=intake if intake.pk else None, form_token=form_token, found=found)
+
+
 def _feedback_for(intake):
     categories = list(intake.categories.all())
     if not (categories or intake.no_data or intake.mechanism):
@@ -163,7 +190,7 @@ def _feedback_for(intake):
     return intake_feedback(answers)
 
 
-def _render_form(request, form, *, intake, feedback=None, form_token=None, status=200):
+def _render_form(request, form, *, intake, feedback=None, form_token=None, status=200, found=None):
     selected = set(form["categories"].value() or []) if form.is_bound else None
     if selected is None:
         selected = {c.code for c in intake.categories.all()} if intake else set()
@@ -173,7 +200,8 @@ def _render_form(request, form, *, intake, feedback=None, form_token=None, statu
         "feedback": feedback,
         "category_tree": category_tree(),
         "selected_categories": {str(code) for code in selected},
-        "vendor_names": vendor_choices().values_list("display_name", flat=True),
+        # Suggestions come from the finder (vendor_search), never a list of every vendor: the page stays one size.
+        "found": found,
         "action": reverse("intake:edit", kwargs={"pk": intake.pk}) if intake else reverse("intake:create"),
         "intents": {"draft": INTENT_DRAFT, "check": INTENT_CHECK, "submit": INTENT_SUBMIT},
         "form_token": form_token,

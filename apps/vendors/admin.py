@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -13,7 +14,7 @@ from apps.register.handlers import EventHandler
 
 from . import services
 from .models import Contact, Contract, Document, Subprocessor, Vendor, VendorService
-from .selectors import vendor_register_list, vendor_shared_categories, vendor_systems
+from .selectors import vendor_register_columns, vendor_register_list
 
 
 def form_values(form, allowed):
@@ -164,6 +165,14 @@ class SubprocessorInline(RowInline, admin.TabularInline):
         services.subprocessor_remove(link=obj, actor=request.user)
 
 
+class VendorChangeList(ChangeList):
+    """The register's page: its vendors get their systems and shared categories in two queries over the page."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = vendor_register_columns(list(self.result_list))
+
+
 @admin.register(Vendor)
 class VendorAdmin(ServiceAdmin):
     list_display = ["display_name", "category", "status", "tier", "systems", "shared_categories"]
@@ -206,8 +215,15 @@ class VendorAdmin(ServiceAdmin):
     # A website typed without a scheme is a vendor's https site, not a plain-http one.
     formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
-    def get_queryset(self, request):
-        return vendor_register_list(queryset=super().get_queryset(request))
+    def get_changelist(self, request, **kwargs):
+        return VendorChangeList
+
+    def get_object(self, request, object_id, from_field=None):
+        # The change page lists every flow with its categories: one vendor's, loaded for that page only.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            return None
+        return vendor_register_list(queryset=self.get_queryset(request).filter(pk=obj.pk)).get()
 
     @admin.display(description=_("latest questionnaire"))
     def questionnaire(self, obj):
@@ -245,11 +261,11 @@ class VendorAdmin(ServiceAdmin):
 
     @admin.display(description=_("systems"))
     def systems(self, obj):
-        return ", ".join(vendor_systems(obj)) or "—"
+        return ", ".join(obj.listed_systems) or "—"
 
     @admin.display(description=_("shared data categories"))
     def shared_categories(self, obj):
-        return ", ".join(vendor_shared_categories(obj)) or "—"
+        return ", ".join(obj.listed_categories) or "—"
 
     @admin.display(description=_("residual risk"))
     def residual_rating(self, obj):

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.datamap.choices import Mechanism, Sharing
-from apps.datamap.models import DataCategory, DataFlowCategory
+from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
 from tests.factories.datamap import DataFlowFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +160,26 @@ def test_renaming_a_category_code_in_the_admin_moves_its_subtree(demo_data, clie
     )
     assert response.status_code == 302
     assert category("email-address").path == "contact-details/email-address/"
+
+
+def test_vendor_filter_lists_one_vendors_flows_and_names_only_that_vendor(demo_data, client, reviewer):
+    client.force_login(reviewer)
+    mine = DataFlowFactory(shared=[category("email-address")])
+    other = DataFlowFactory(shared=[category("email-address")])
+    response = client.get(CHANGELIST, {"vendor": mine.vendor_id})
+    listed = {flow.pk for flow in response.context["cl"].result_list}
+    assert mine.pk in listed and other.pk not in listed
+    sidebar = response.content.decode().split('id="changelist-filter"')[1]
+    assert mine.vendor.display_name in sidebar
+    # The sidebar never lists every vendor as a choice (10,000 links at 10,000 vendors).
+    assert other.vendor.display_name not in sidebar
+    unfiltered = client.get(CHANGELIST).content.decode().split('id="changelist-filter"')[1]
+    assert other.vendor.display_name not in unfiltered
+
+
+def test_vendor_filter_ignores_a_value_that_is_not_an_id(demo_data, client, reviewer):
+    client.force_login(reviewer)
+    add_flows(2)
+    response = client.get(CHANGELIST, {"vendor": "x' or 1=1"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == DataFlow.objects.count()
