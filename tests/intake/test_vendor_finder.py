@@ -4,6 +4,8 @@ The form's size and query count must not grow with the register; the names come 
 (the typeahead) or, without JavaScript, from the form posted with "Search the register".
 """
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -97,3 +99,12 @@ def test_a_search_with_no_match_says_so(client, buyer, reference_data):
     VendorFactory(display_name="Stripe")
     response = client.post(FORM, {"replaces_vendor_name": "zzz", "find_vendor": "replaces_vendor_name"})
     assert "No vendor in the register matches “zzz”." in response.content.decode()
+
+
+def test_enter_in_a_field_saves_a_draft_rather_than_searching(client, buyer, reference_data):
+    """Implicit submission presses the form's first submit button: it must be "Save draft", not a finder's."""
+    client.force_login(buyer)
+    page = client.get(FORM).content.decode()
+    form = page[page.index('id="intake-form"') :]
+    first_submit = re.search(r'<button type="submit"[^>]*>', form).group(0)
+    assert 'name="intent" value="draft"' in first_submit
