@@ -55,7 +55,9 @@ def varied_portfolio(count, seed):
                     not_shared=received[2:],
                 )
         if rng.random() < 0.15:
-            Vendor.objects.filter(pk=vendor.pk).update(tier_override=rng.choice([1, 2, 3, 4]), tier_override_reason="Contract")
+            Vendor.objects.filter(pk=vendor.pk).update(
+                tier_override=rng.choice([1, 2, 3, 4]), tier_override_reason="Contract"
+            )
     Vendor.objects.filter(slug=f"v-{seed}-0").update(status="terminated", tier=4, computed_tier=4)
 
 
