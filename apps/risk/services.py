@@ -6,7 +6,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -384,6 +384,12 @@ def requirement_statuses_sweep(*, today=None) -> int:
         has_valid_exception=Exists(
             RiskException.objects.filter(unexpired_exception_q(today=today), vendor_requirement=OuterRef("pk"))
         )
+    )
+    # Only the rows that may lapse reach Python (the same rule as requirement_effective_status, checked again
+    # below): the tens of thousands of statuses still met are not loaded by every daily run.
+    candidates = candidates.filter(
+        Q(status=RequirementStatus.MET, evidence__expires_on__lt=today)
+        | Q(status=RequirementStatus.EXCEPTION, has_valid_exception=False)
     )
     lapsed = []
     for status in candidates.iterator(chunk_size=2000):
