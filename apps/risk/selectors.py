@@ -31,7 +31,7 @@ def tier_categories_for_vendors(*, vendor_ids, today=None) -> dict[int, tuple[st
     """
     codes: dict[int, set] = {}
     rows = _received_shared(vendor_ids=vendor_ids, today=today).values_list("flow__vendor_id", "category__code")
-    for vendor_id, code in rows.distinct():
+    for vendor_id, code in rows.order_by().distinct():  # the model's ordering would widen the DISTINCT
         codes.setdefault(vendor_id, set()).add(code)
     return {vendor_id: tuple(sorted(found)) for vendor_id, found in codes.items()}
 
