@@ -352,6 +352,19 @@ class Bench:
         )
         rows.append(self.fanout_sql())
         rows.append(self.fanout_service())
+        rows.extend(self.checks_nothing_new())
+        return rows
+
+    def checks_nothing_new(self):
+        """The scheduled checks when everything due was announced: the warm-up run emits (rolled back at the end,
+        so no email leaves), the measured runs find nothing new."""
+        from apps.watch.services import contracts_check, evidence_check, reviews_check
+
+        rows = []
+        with transaction.atomic():
+            for check in (reviews_check, evidence_check, contracts_check):
+                rows.append(measure(f"{check.__name__}, nothing new", check, repeat=3))
+            transaction.set_rollback(True)
         return rows
 
     def monitoring(self):

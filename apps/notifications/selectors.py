@@ -6,7 +6,7 @@ from django.db.models import Q
 from apps.accounts.roles import SECURITY_REVIEWER
 from apps.vendors.models import Vendor
 
-from .models import WebhookEndpoint
+from .models import NotificationEvent, WebhookEndpoint
 
 
 def event_recipients(*, payload):
@@ -32,3 +32,20 @@ def event_recipients(*, payload):
 def endpoints_for_kind(*, kind):
     """Active endpoints that asked for this kind of event (an empty list of kinds means all)."""
     return [endpoint for endpoint in WebhookEndpoint.objects.filter(is_active=True) if endpoint.wants(kind)]
+
+
+# Keys per query: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+DEDUPE_KEYS_PER_QUERY = 20_000
+
+
+def dedupe_keys_sent(*, keys) -> set[str]:
+    """Which of these dedupe keys already name an event: one query per 20,000 keys, whatever was sent before.
+
+    Lets a scheduled check skip what it announced earlier without one round trip per candidate.
+    """
+    keys = sorted(set(keys))
+    sent = set()
+    for start in range(0, len(keys), DEDUPE_KEYS_PER_QUERY):
+        chunk = keys[start : start + DEDUPE_KEYS_PER_QUERY]
+        sent.update(NotificationEvent.objects.filter(dedupe_key__in=chunk).values_list("dedupe_key", flat=True))
+    return sent

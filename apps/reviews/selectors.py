@@ -103,7 +103,10 @@ def vendors_review_due(*, today: datetime.date | None = None, within_days: int =
     due = Q(pk__in=[])
     for overdue, due_soon in _review_due_conditions(today=today, cadences=cadences, within_days=within_days).values():
         due |= overdue | due_soon
-    vendors = list(vendors_for_review_cadence().filter(due).order_by("pk"))
+    # Only what the callers read (the due date, and names for a notice): at 10k vendors, loading every column of
+    # thousands of due vendors was most of a check that had nothing new to send.
+    due_vendors = vendors_for_review_cadence().filter(due).order_by("pk")
+    vendors = list(due_vendors.only("pk", "slug", "display_name", "tier", "status", "created_at"))
     for vendor in vendors:
         vendor.review_cadence_months = cadences[vendor.tier]
         vendor.review_due_on = review_due_on(counted_from=vendor.review_counted_from, months=cadences[vendor.tier])

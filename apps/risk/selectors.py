@@ -1,7 +1,7 @@
 """Reads of the risk app: tier inputs, baselines, applicable requirements and their effective status."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
 
 from apps.accounts.roles import SECURITY_REVIEWER
@@ -19,27 +19,44 @@ from .tiering import TierInputs
 _CRITICALITY_ORDER = [Criticality.LOW, Criticality.MEDIUM, Criticality.HIGH, Criticality.CRITICAL]
 
 
-def tier_inputs_for_vendors(*, vendor_ids=None, today=None) -> dict[int, TierInputs]:
-    """TierInputs per vendor id, in three queries whatever the number of vendors (None: every vendor)."""
+def _received_shared(*, vendor_ids, today):
     received = DataFlowCategory.objects.filter(active_flow_q(today=today, prefix="flow__"), sharing=Sharing.SHARED)
+    return received if vendor_ids is None else received.filter(flow__vendor_id__in=vendor_ids)
+
+
+def tier_categories_for_vendors(*, vendor_ids, today=None) -> dict[int, tuple[str, ...]]:
+    """The codes of the categories each vendor receives (shared, active flows), sorted: one query.
+
+    Kept for the record of a tier change only; compute_tier does not read them.
+    """
+    codes: dict[int, set] = {}
+    rows = _received_shared(vendor_ids=vendor_ids, today=today).values_list("flow__vendor_id", "category__code")
+    for vendor_id, code in rows.order_by().distinct():  # the model's ordering would widen the DISTINCT
+        codes.setdefault(vendor_id, set()).add(code)
+    return {vendor_id: tuple(sorted(found)) for vendor_id, found in codes.items()}
+
+
+def tier_inputs_for_vendors(*, vendor_ids=None, today=None, with_categories=True) -> dict[int, TierInputs]:
+    """TierInputs per vendor id (None: every vendor), in four queries whatever the number of vendors.
+
+    The database aggregates per vendor (a million flow-category rows at 10k vendors become 10k rows).
+    with_categories=False leaves `categories` empty and skips their query: a recompute of every vendor reads
+    them only for the few whose tier moves (tier_categories_for_vendors).
+    """
     flows = DataFlow.objects.filter(active_flow_q(today=today))
     services = VendorService.objects.all()
     if vendor_ids is not None:
-        received = received.filter(flow__vendor_id__in=vendor_ids)
         flows = flows.filter(vendor_id__in=vendor_ids)
         services = services.filter(vendor_id__in=vendor_ids)
 
     facts: dict[int, dict] = {}
 
     def fact(vendor_id):
-        return facts.setdefault(vendor_id, {"categories": set()})
+        return facts.setdefault(vendor_id, {})
 
-    for vendor_id, code, sensitivity in received.values_list(
-        "flow__vendor_id", "category__code", "category__sensitivity"
-    ):
-        entry = fact(vendor_id)
-        entry["categories"].add(code)
-        entry["max_sensitivity"] = max(entry.get("max_sensitivity") or 0, sensitivity)
+    received = _received_shared(vendor_ids=vendor_ids, today=today).values("flow__vendor_id")
+    for row in received.annotate(max_sensitivity=Max("category__sensitivity")).order_by():
+        fact(row["flow__vendor_id"])["max_sensitivity"] = row["max_sensitivity"]
     for row in flows.values("vendor_id").annotate(
         records=Sum("estimated_records"), sdk_flows=Count("id", filter=Q(mechanism=Mechanism.CLIENT_SIDE_SDK))
     ):
@@ -56,14 +73,15 @@ def tier_inputs_for_vendors(*, vendor_ids=None, today=None) -> dict[int, TierInp
         if current is None or _CRITICALITY_ORDER.index(criticality) > _CRITICALITY_ORDER.index(current):
             entry["business_criticality"] = criticality
 
+    categories = tier_categories_for_vendors(vendor_ids=vendor_ids, today=today) if with_categories else {}
     return {
-        vendor_id: TierInputs(**{**entry, "categories": tuple(sorted(entry["categories"]))})
-        for vendor_id, entry in facts.items()
+        vendor_id: TierInputs(**entry, categories=categories.get(vendor_id, ())) for vendor_id, entry in facts.items()
     }
 
 
-def tier_inputs_for_vendor(*, vendor, today=None) -> TierInputs:
-    return tier_inputs_for_vendors(vendor_ids=[vendor.pk], today=today).get(vendor.pk, TierInputs())
+def tier_inputs_for_vendor(*, vendor, today=None, with_categories=True) -> TierInputs:
+    inputs = tier_inputs_for_vendors(vendor_ids=[vendor.pk], today=today, with_categories=with_categories)
+    return inputs.get(vendor.pk, TierInputs())
 
 
 def baseline_current(*, tier):

@@ -1,11 +1,12 @@
 """Writes of the risk app: tiers, requirement statuses, and tightening baselines for a scope of peers."""
 
+import dataclasses
 import datetime
 import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -20,6 +21,7 @@ from .models import Baseline, SecurityRequirement, TierChange, Tightening, Vendo
 from .selectors import (
     baseline_current,
     requirement_effective_status,
+    tier_categories_for_vendors,
     tier_inputs_for_vendor,
     tier_inputs_for_vendors,
     tightening_scope_clean,
@@ -34,6 +36,9 @@ logger = logging.getLogger(__name__)
 REQUIREMENT_GRACE_DAYS = 90
 # Vendors handled per bulk_create in a fan-out: large enough that 10,000 vendors take a handful of queries.
 FANOUT_BATCH_SIZE = 5000
+# Rows per bulk_update: its CASE WHEN … per column is quadratic in the batch (9,366 moved tiers in batches of 5,000
+# took 208 s on PostgreSQL), so small batches, a few more queries.
+TIER_UPDATE_BATCH_SIZE = 500
 
 
 def _effective_change(*, vendor, new_tier, cause, inputs, actor, reason=""):
@@ -53,8 +58,14 @@ def _effective_change(*, vendor, new_tier, cause, inputs, actor, reason=""):
     return change
 
 
-def _result_record(result: TierResult):
-    return {**result.inputs.as_dict(), "computed_tier": result.tier, "reasons": result.reasons}
+def _result_record(result: TierResult, categories=None):
+    """What a TierChange keeps of a computation; `categories` fills inputs read without them."""
+    inputs = result.inputs if categories is None else dataclasses.replace(result.inputs, categories=categories)
+    return {**inputs.as_dict(), "computed_tier": result.tier, "reasons": result.reasons}
+
+
+def _categories_of(vendor_id):
+    return tier_categories_for_vendors(vendor_ids=[vendor_id]).get(vendor_id, ())
 
 
 @transaction.atomic
@@ -66,16 +77,20 @@ def vendor_tier_recompute(*, vendor, actor=None) -> TierResult:
     When the effective tier moves, the statuses of the new tier's baseline are created.
     """
     locked = Vendor.objects.select_for_update().get(pk=vendor.pk)
-    result = compute_tier(tier_inputs_for_vendor(vendor=locked))
+    # The categories received are read only when the tier moves: they are for the TierChange's record.
+    result = compute_tier(tier_inputs_for_vendor(vendor=locked, with_categories=False))
     if locked.status == VendorStatus.TERMINATED:
         return result  # frozen at termination: the tier it had while it held our data stays on record
     effective = locked.tier_override or result.tier
     if (locked.computed_tier, locked.tier) == (result.tier, effective):
         return result
     locked.computed_tier = result.tier
-    changed = _effective_change(
-        vendor=locked, new_tier=effective, cause=TierChangeCause.COMPUTED, inputs=_result_record(result), actor=actor
-    )
+    changed = None
+    if locked.tier != effective:
+        record = _result_record(result, categories=_categories_of(locked.pk))
+        changed = _effective_change(
+            vendor=locked, new_tier=effective, cause=TierChangeCause.COMPUTED, inputs=record, actor=actor
+        )
     locked._history_user = actor
     locked.save(update_fields=["computed_tier", "tier", "updated_at"])
     vendor.computed_tier, vendor.tier = locked.computed_tier, locked.tier
@@ -85,19 +100,49 @@ def vendor_tier_recompute(*, vendor, actor=None) -> TierResult:
 
 
 @transaction.atomic
-def tiers_recompute_all(*, actor=None) -> dict:
-    """Recompute every vendor's tier (terminated ones stay frozen) in a constant number of queries.
+def tiers_recompute_all(*, actor=None, vendor_ids=None) -> dict:
+    """Recompute the tier of every vendor (or of `vendor_ids`), set-based; terminated vendors stay frozen.
 
-    Returns {vendors, changed}.
+    The same outcome as vendor_tier_recompute on each vendor, in a fixed number of queries: the inputs of every
+    vendor are gathered in four queries, compute_tier runs per vendor in memory, the vendors whose tiers moved are
+    written in one bulk update with their history rows and TierChanges, and the consequences of a tier change
+    (the new tier's requirement statuses) are applied once for the set of vendors that moved.
+    Returns {vendors, changed}: changed counts effective tier moves.
     """
-    vendors = list(Vendor.objects.select_for_update().exclude(status=VendorStatus.TERMINATED).order_by("pk"))
-    inputs = tier_inputs_for_vendors()
-    changes, touched = [], []
-    for vendor in vendors:
-        result = compute_tier(inputs.get(vendor.pk, TierInputs()))
-        effective = vendor.tier_override or result.tier
-        if vendor.computed_tier == result.tier and vendor.tier == effective:
-            continue
+    vendors = Vendor.objects.select_for_update().exclude(status=VendorStatus.TERMINATED)
+    if vendor_ids is not None:
+        vendors = vendors.filter(pk__in=set(vendor_ids))
+    current = {
+        pk: (computed, tier, override)
+        for pk, computed, tier, override in vendors.order_by("pk").values_list(
+            "pk", "computed_tier", "tier", "tier_override"
+        )
+    }
+    inputs = tier_inputs_for_vendors(vendor_ids=vendor_ids, with_categories=False)
+    results, moved = {}, []
+    for pk, (computed, tier, override) in current.items():
+        result = compute_tier(inputs.get(pk, TierInputs()))
+        effective = override or result.tier
+        if (computed, tier) != (result.tier, effective):
+            results[pk] = (result, effective)
+            if tier != effective:
+                moved.append(pk)
+    _tiers_write(results=results, moved=moved, actor=actor)
+    vendor_requirements_ensure_for_vendors(vendor_ids=moved)
+    tiers_changed(vendor_ids=moved)
+    return {"vendors": len(current), "changed": len(moved)}
+
+
+def _tiers_write(*, results, moved, actor):
+    """One bulk update (with history rows, as save() would keep) and one bulk insert of TierChanges."""
+    if not results:
+        return
+    categories = tier_categories_for_vendors(vendor_ids=moved) if moved else {}
+    touched = list(Vendor.objects.filter(pk__in=list(results)).order_by("pk"))
+    now = timezone.now()
+    changes = []
+    for vendor in touched:
+        result, effective = results[vendor.pk]
         if vendor.tier != effective:
             changes.append(
                 TierChange(
@@ -105,15 +150,23 @@ def tiers_recompute_all(*, actor=None) -> dict:
                     from_tier=vendor.tier,
                     to_tier=effective,
                     cause=TierChangeCause.COMPUTED,
-                    inputs=_result_record(result),
+                    inputs=_result_record(result, categories=categories.get(vendor.pk, ())),
                     changed_by=actor,
                 )
             )
-        vendor.computed_tier, vendor.tier = result.tier, effective
-        touched.append(vendor)
-    bulk_update_with_history(touched, Vendor, ["computed_tier", "tier"], batch_size=FANOUT_BATCH_SIZE)
+        vendor.computed_tier, vendor.tier, vendor.updated_at = result.tier, effective, now
+    bulk_update_with_history(
+        touched, Vendor, ["computed_tier", "tier", "updated_at"], batch_size=TIER_UPDATE_BATCH_SIZE, default_user=actor
+    )
     TierChange.objects.bulk_create(changes, batch_size=FANOUT_BATCH_SIZE)
-    return {"vendors": len(vendors), "changed": len(changes)}
+
+
+def tiers_changed(*, vendor_ids) -> None:
+    """Call site for what else follows a set of effective tier changes, once per set (not per vendor).
+
+    The dashboard's summary rows by tier (issue 22, another branch) are to be refreshed here with these ids once
+    apps.dashboard offers its set-based refresh; until then nothing else depends on a tier.
+    """
 
 
 @transaction.atomic
@@ -200,6 +253,61 @@ def vendor_requirements_ensure(*, vendor, due_on=None) -> int:
     return len(missing)
 
 
+@transaction.atomic
+def vendor_requirements_ensure_for_vendors(*, vendor_ids, due_on=None) -> int:
+    """vendor_requirements_ensure for many vendors at once, in a fixed number of queries (plus one per peer-scope
+    tightening, as for one vendor); returns how many statuses were created. Reads each vendor's stored tier."""
+    if not vendor_ids:
+        return 0
+    due_on = due_on or timezone.localdate() + datetime.timedelta(days=REQUIREMENT_GRACE_DAYS)
+    by_tier = {
+        baseline.tier: [r.pk for r in baseline.requirements.all() if r.is_active]
+        for baseline in Baseline.objects.current().prefetch_related("requirements")
+    }
+    wanted = {}
+    for pk, tier in Vendor.objects.filter(pk__in=vendor_ids).values_list("pk", "tier"):
+        wanted[pk] = dict.fromkeys(by_tier.get(tier, ()))
+    for tightening, reached in _scoped_tightenings_reaching_vendors(list(wanted)):
+        for pk in reached:
+            wanted[pk].setdefault(tightening.requirement_id, tightening)
+    requirement_ids = {requirement_id for per_vendor in wanted.values() for requirement_id in per_vendor}
+    existing = set(
+        VendorRequirement.objects.filter(vendor_id__in=list(wanted), requirement_id__in=requirement_ids).values_list(
+            "vendor_id", "requirement_id"
+        )
+    )
+    now = timezone.now()
+    missing = [
+        VendorRequirement(
+            vendor_id=pk,
+            requirement_id=requirement_id,
+            status=RequirementStatus.NOT_MET,
+            due_on=due_on,
+            tightening=per_vendor[requirement_id],
+            created_at=now,
+            updated_at=now,
+        )
+        for pk, per_vendor in sorted(wanted.items())
+        for requirement_id in sorted(per_vendor)
+        if (pk, requirement_id) not in existing
+    ]
+    VendorRequirement.objects.bulk_create(missing, ignore_conflicts=True, batch_size=FANOUT_BATCH_SIZE)
+    return len(missing)
+
+
+def _scoped_tightenings_reaching_vendors(vendor_ids):
+    """(tightening, ids of these vendors its peer scope now includes), as _scoped_tightenings_reaching."""
+    scoped = Tightening.objects.filter(requirement__is_active=True).exclude(scope={}).order_by("pk")
+    for tightening in scoped:
+        peer_scope = {key: value for key, value in tightening.scope.items() if key != "tier"}
+        if not peer_scope:
+            continue
+        in_scope = tightening_scope_vendors(scope=peer_scope, tier=tightening.scope.get("tier"))
+        reached = set(in_scope.filter(pk__in=vendor_ids).values_list("pk", flat=True))
+        if reached:
+            yield tightening, reached
+
+
 def _scoped_tightenings_reaching(vendor):
     """Peer-scope tightenings (not those that only published a baseline) whose scope now includes the vendor.
 
@@ -279,6 +387,12 @@ def requirement_statuses_sweep(*, today=None) -> int:
         has_valid_exception=Exists(
             RiskException.objects.filter(unexpired_exception_q(today=today), vendor_requirement=OuterRef("pk"))
         )
+    )
+    # Only the rows that may lapse reach Python (the same rule as requirement_effective_status, checked again
+    # below): the tens of thousands of statuses still met are not loaded by every daily run.
+    candidates = candidates.filter(
+        Q(status=RequirementStatus.MET, evidence__expires_on__lt=today)
+        | Q(status=RequirementStatus.EXCEPTION, has_valid_exception=False)
     )
     lapsed = []
     for status in candidates.iterator(chunk_size=2000):

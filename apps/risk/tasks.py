@@ -31,3 +31,9 @@ def vendor_tier_recompute(vendor_id):
     vendor = Vendor.objects.filter(pk=vendor_id).first()
     if vendor is not None:
         services.vendor_tier_recompute(vendor=vendor)
+
+
+@shared_task(name="risk.tiers_recompute_all", acks_late=True, autoretry_for=(OperationalError,), max_retries=3)
+def tiers_recompute_all():
+    """Recompute every vendor's tier, set-based (after a change to the tier rule, or as a periodic repair)."""
+    return services.tiers_recompute_all()

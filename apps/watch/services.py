@@ -1,6 +1,10 @@
 """The scheduled checks. Each returns how many new events it emitted; running one twice emits nothing new, because
 every event carries a dedupe key naming what it is about and which threshold it crossed.
 
+A check first lists its candidates (a dedupe key and how to build the event), reads which keys were already sent
+in one query, and emits only the others: with nothing new, a check costs its own reads and that one query,
+whatever the size of the register (event_emit's unique key still decides a race between two runs).
+
 A check is not one transaction: each event is its own write (event_emit), so a check interrupted half-way keeps
 what it did and the next run picks up the rest. The rules themselves belong to their apps: expired evidence and
 lapsed exceptions to apps.risk (issue 5), notification delays to apps.incidents.delays (issue 4).
@@ -8,6 +12,7 @@ lapsed exceptions to apps.risk (issue 5), notification delays to apps.incidents.
 
 import datetime
 from collections import defaultdict
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -18,6 +23,7 @@ from apps.incidents.choices import IncidentStatus
 from apps.incidents.delays import notification_delays
 from apps.incidents.models import Incident
 from apps.notifications.choices import EventKind
+from apps.notifications.selectors import dedupe_keys_sent
 from apps.notifications.services import event_emit
 from apps.reviews.selectors import vendors_review_due
 from apps.risk.choices import RequirementStatus
@@ -46,32 +52,50 @@ def _vendor_payload(vendor, **extra):
     return {"vendor_id": vendor.pk, "vendor": vendor.slug, **extra}
 
 
+def _emit_new(candidates) -> int:
+    """Emit the candidates whose dedupe key names no event yet; returns how many were emitted.
+
+    `candidates` are (dedupe_key, build) pairs, build() giving event_emit's other arguments: the payload of an
+    event already sent is never built.
+    """
+    candidates = list(candidates)
+    sent = dedupe_keys_sent(keys=[key for key, _ in candidates])
+    emitted = 0
+    for key, build in candidates:
+        if key not in sent:
+            emitted += event_emit(dedupe_key=key, **build()) is not None
+    return emitted
+
+
 def reviews_check(*, today: datetime.date | None = None) -> int:
     """Vendors whose periodic review is overdue or due within 30 days (apps.reviews.selectors.vendors_review_due:
     the tier's cadence from the last approved review, or from onboarding when never approved)."""
-    emitted = 0
+    candidates = []
     for vendor in vendors_review_due(today=today):
-        due_on, months, overdue = vendor.review_due_on, vendor.review_cadence_months, vendor.review_overdue
-        counted_from = "its last approved review" if vendor.last_approved_at else "onboarding (never reviewed)"
-        when = f"was due on {due_on}" if overdue else f"is due on {due_on}"
-        event = event_emit(
-            kind=EventKind.REVIEW_OVERDUE if overdue else EventKind.REVIEW_DUE_SOON,
-            subject_type="vendor",
-            subject_id=vendor.pk,
-            payload=_vendor_payload(
-                vendor,
-                title=f"Review of {vendor} {'overdue' if overdue else 'due soon'}",
-                summary=(
-                    f"The periodic review of {vendor} (tier {vendor.tier}, every {months} months, counted from "
-                    f"{counted_from}) {when}."
-                ),
-                due_on=due_on,
-                cadence_months=months,
+        key = f"{'review-overdue' if vendor.review_overdue else 'review-due-soon'}:{vendor.pk}:{vendor.review_due_on}"
+        candidates.append((key, partial(_review_event, vendor)))
+    return _emit_new(candidates)
+
+
+def _review_event(vendor):
+    due_on, months, overdue = vendor.review_due_on, vendor.review_cadence_months, vendor.review_overdue
+    counted_from = "its last approved review" if vendor.last_approved_at else "onboarding (never reviewed)"
+    when = f"was due on {due_on}" if overdue else f"is due on {due_on}"
+    return {
+        "kind": EventKind.REVIEW_OVERDUE if overdue else EventKind.REVIEW_DUE_SOON,
+        "subject_type": "vendor",
+        "subject_id": vendor.pk,
+        "payload": _vendor_payload(
+            vendor,
+            title=f"Review of {vendor} {'overdue' if overdue else 'due soon'}",
+            summary=(
+                f"The periodic review of {vendor} (tier {vendor.tier}, every {months} months, counted from "
+                f"{counted_from}) {when}."
             ),
-            dedupe_key=f"{'review-overdue' if overdue else 'review-due-soon'}:{vendor.pk}:{due_on}",
-        )
-        emitted += event is not None
-    return emitted
+            due_on=due_on,
+            cadence_months=months,
+        ),
+    }
 
 
 def _documents_with_successor():
@@ -85,34 +109,38 @@ def _documents_with_successor():
 def evidence_check(*, today: datetime.date | None = None) -> int:
     """Evidence expiring within 30, 7 and 1 days (each threshold once), and evidence expired (see below)."""
     today = today or timezone.localdate()
-    emitted = 0
     expiring = _documents_with_successor().filter(
         expires_on__gte=today,
         expires_on__lte=today + datetime.timedelta(days=max(EVIDENCE_EXPIRY_THRESHOLDS)),
         vendor__status__in=WATCHED_STATUSES,
         replaced=False,
     )
+    candidates = []
     for document in expiring:
         threshold = _threshold((document.expires_on - today).days, EVIDENCE_EXPIRY_THRESHOLDS)
-        event = event_emit(
-            kind=EventKind.EVIDENCE_EXPIRING,
-            subject_type="document",
-            subject_id=document.pk,
-            payload=_vendor_payload(
-                document.vendor,
-                title=f"{document.title} of {document.vendor} expires in {threshold} days or less",
-                summary=f"“{document.title}” ({document.kind}) of {document.vendor} expires on {document.expires_on}.",
-                document_id=document.pk,
-                document_kind=document.kind,
-                expires_on=document.expires_on,
-                threshold_days=threshold,
-            ),
-            dedupe_key=f"evidence-expiring:{document.pk}:{threshold}",
+        candidates.append(
+            (f"evidence-expiring:{document.pk}:{threshold}", partial(_evidence_expiring_event, document, threshold))
         )
-        emitted += event is not None
-
+    emitted = _emit_new(candidates)
     emitted += evidence_expired_process(today=today)
     return emitted
+
+
+def _evidence_expiring_event(document, threshold):
+    return {
+        "kind": EventKind.EVIDENCE_EXPIRING,
+        "subject_type": "document",
+        "subject_id": document.pk,
+        "payload": _vendor_payload(
+            document.vendor,
+            title=f"{document.title} of {document.vendor} expires in {threshold} days or less",
+            summary=f"“{document.title}” ({document.kind}) of {document.vendor} expires on {document.expires_on}.",
+            document_id=document.pk,
+            document_kind=document.kind,
+            expires_on=document.expires_on,
+            threshold_days=threshold,
+        ),
+    }
 
 
 @transaction.atomic
@@ -141,27 +169,31 @@ def evidence_expired_process(*, today: datetime.date) -> int:
             | Q(expires_on__gte=today - datetime.timedelta(days=EVIDENCE_EXPIRED_LOOKBACK_DAYS), replaced=False)
         )
     )
-    emitted = 0
-    for document in expired:
-        codes = relied_on.get(document.pk, [])
-        fell = f" Requirements no longer met: {', '.join(codes)}." if codes else ""
-        event = event_emit(
-            kind=EventKind.EVIDENCE_EXPIRED,
-            subject_type="document",
-            subject_id=document.pk,
-            payload=_vendor_payload(
-                document.vendor,
-                title=f"{document.title} of {document.vendor} has expired",
-                summary=f"“{document.title}” of {document.vendor} expired on {document.expires_on}.{fell}",
-                document_id=document.pk,
-                document_kind=document.kind,
-                expires_on=document.expires_on,
-                requirements_not_met=codes,
-            ),
-            dedupe_key=f"evidence-expired:{document.pk}:{document.expires_on}",
+    return _emit_new(
+        (
+            f"evidence-expired:{document.pk}:{document.expires_on}",
+            partial(_evidence_expired_event, document, relied_on.get(document.pk, [])),
         )
-        emitted += event is not None
-    return emitted
+        for document in expired
+    )
+
+
+def _evidence_expired_event(document, codes):
+    fell = f" Requirements no longer met: {', '.join(codes)}." if codes else ""
+    return {
+        "kind": EventKind.EVIDENCE_EXPIRED,
+        "subject_type": "document",
+        "subject_id": document.pk,
+        "payload": _vendor_payload(
+            document.vendor,
+            title=f"{document.title} of {document.vendor} has expired",
+            summary=f"“{document.title}” of {document.vendor} expired on {document.expires_on}.{fell}",
+            document_id=document.pk,
+            document_kind=document.kind,
+            expires_on=document.expires_on,
+            requirements_not_met=codes,
+        ),
+    }
 
 
 def contracts_check(*, today: datetime.date | None = None) -> int:
@@ -170,7 +202,6 @@ def contracts_check(*, today: datetime.date | None = None) -> int:
     contract is announced again for its new end.
     """
     today = today or timezone.localdate()
-    emitted = 0
     contracts = (
         Contract.objects.select_related("vendor")
         .filter(ends_on__gte=today, vendor__status__in=WATCHED_STATUSES)
@@ -179,49 +210,57 @@ def contracts_check(*, today: datetime.date | None = None) -> int:
             | Q(termination_notice_days__isnull=False)
         )
     )
+    candidates = []
     for contract in contracts:
-        vendor, days_left = contract.vendor, (contract.ends_on - today).days
+        days_left = (contract.ends_on - today).days
         if days_left <= max(CONTRACT_END_THRESHOLDS):
             threshold = _threshold(days_left, CONTRACT_END_THRESHOLDS)
-            event = event_emit(
-                kind=EventKind.CONTRACT_ENDING,
-                subject_type="contract",
-                subject_id=contract.pk,
-                payload=_vendor_payload(
-                    vendor,
-                    title=f"Contract {contract.reference} with {vendor} ends in {threshold} days or less",
-                    summary=f"The contract {contract.reference} with {vendor} ends on {contract.ends_on}.",
-                    contract=contract.reference,
-                    ends_on=contract.ends_on,
-                    threshold_days=threshold,
-                ),
-                dedupe_key=f"contract-ending:{contract.pk}:{contract.ends_on}:{threshold}",
-            )
-            emitted += event is not None
+            key = f"contract-ending:{contract.pk}:{contract.ends_on}:{threshold}"
+            candidates.append((key, partial(_contract_ending_event, contract, threshold)))
         if contract.termination_notice_days is None:
             continue
         notice_by = contract.ends_on - datetime.timedelta(days=contract.termination_notice_days)
-        if not today <= notice_by <= today + datetime.timedelta(days=CONTRACT_NOTICE_WARNING_DAYS):
-            continue
-        event = event_emit(
-            kind=EventKind.CONTRACT_NOTICE_DUE,
-            subject_type="contract",
-            subject_id=contract.pk,
-            payload=_vendor_payload(
-                vendor,
-                title=f"Decide on renewing {contract.reference} with {vendor} by {notice_by}",
-                summary=(
-                    f"The contract {contract.reference} with {vendor} ends on {contract.ends_on} and needs "
-                    f"{contract.termination_notice_days} days' notice: give it by {notice_by} to end or renegotiate."
-                ),
-                contract=contract.reference,
-                ends_on=contract.ends_on,
-                notice_by=notice_by,
+        if today <= notice_by <= today + datetime.timedelta(days=CONTRACT_NOTICE_WARNING_DAYS):
+            key = f"contract-notice-due:{contract.pk}:{contract.ends_on}"
+            candidates.append((key, partial(_contract_notice_event, contract, notice_by)))
+    return _emit_new(candidates)
+
+
+def _contract_ending_event(contract, threshold):
+    vendor = contract.vendor
+    return {
+        "kind": EventKind.CONTRACT_ENDING,
+        "subject_type": "contract",
+        "subject_id": contract.pk,
+        "payload": _vendor_payload(
+            vendor,
+            title=f"Contract {contract.reference} with {vendor} ends in {threshold} days or less",
+            summary=f"The contract {contract.reference} with {vendor} ends on {contract.ends_on}.",
+            contract=contract.reference,
+            ends_on=contract.ends_on,
+            threshold_days=threshold,
+        ),
+    }
+
+
+def _contract_notice_event(contract, notice_by):
+    vendor = contract.vendor
+    return {
+        "kind": EventKind.CONTRACT_NOTICE_DUE,
+        "subject_type": "contract",
+        "subject_id": contract.pk,
+        "payload": _vendor_payload(
+            vendor,
+            title=f"Decide on renewing {contract.reference} with {vendor} by {notice_by}",
+            summary=(
+                f"The contract {contract.reference} with {vendor} ends on {contract.ends_on} and needs "
+                f"{contract.termination_notice_days} days' notice: give it by {notice_by} to end or renegotiate."
             ),
-            dedupe_key=f"contract-notice-due:{contract.pk}:{contract.ends_on}",
-        )
-        emitted += event is not None
-    return emitted
+            contract=contract.reference,
+            ends_on=contract.ends_on,
+            notice_by=notice_by,
+        ),
+    }
 
 
 def incident_delays_check(*, now: datetime.datetime | None = None) -> int:

@@ -1,5 +1,6 @@
 """Production settings pass Django's deployment checklist with warnings treated as errors."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -29,3 +30,37 @@ def test_production_settings_pass_check_deploy():
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def production_database_settings(**extra_env):
+    """The production settings' DATABASES, as a fresh interpreter reads them from this environment."""
+    env = {
+        **{name: value for name, value in os.environ.items() if name != "CONN_MAX_AGE"},
+        "DJANGO_SETTINGS_MODULE": "vendorrisk.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "register.example.com",
+        "DATABASE_URL": "postgres://vendorrisk@db.example.com:5432/vendorrisk",  # read, never connected to
+        **extra_env,
+    }
+    code = "from django.conf import settings; print(json.dumps(settings.DATABASES['default'], default=str))"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import json, django; django.setup(); {code}"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_reuses_database_connections_with_health_checks():
+    database = production_database_settings()
+    assert database["CONN_MAX_AGE"] == 60  # not a new connection per request
+    assert database["CONN_HEALTH_CHECKS"] is True  # a dropped connection is replaced, not an error
+
+
+def test_production_connection_age_comes_from_the_environment():
+    assert production_database_settings(CONN_MAX_AGE="0")["CONN_MAX_AGE"] == 0
+    assert production_database_settings(CONN_MAX_AGE="300")["CONN_MAX_AGE"] == 300

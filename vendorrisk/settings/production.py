@@ -28,6 +28,12 @@ if SAML_IDP_METADATA.startswith("http://"):  # noqa: F405 - from base
 if not LOCAL_PASSWORD_LOGIN and not SSO_BREAK_GLASS_USERNAMES:  # noqa: F405 - from base
     raise ImproperlyConfigured("LOCAL_PASSWORD_LOGIN is off: name a break-glass account in SSO_BREAK_GLASS_USERNAMES.")
 
+# Keep a database connection open across requests (the default opens one per request, ~40 % of a short request's
+# time at 10k vendors, issue 22) and check it before reuse, so a connection PostgreSQL or a proxy dropped is
+# replaced instead of failing the request. 0 returns to a connection per request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405 - from base
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405 - from base
+
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
