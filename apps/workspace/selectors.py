@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from apps.dashboard.selectors import client_side_vendors_with_personal_data, late_breach_notifications
+from apps.dashboard.selectors import client_side_personal_vendors, late_breach_notifications
 from apps.datamap.choices import Sharing
 from apps.datamap.models import DataFlow, DataFlowCategory
 from apps.datamap.selectors import active_flow_q
@@ -110,8 +110,7 @@ def vendor_list(params, *, today=None):
         vendors = vendors.filter(Exists(links))
         described.append(f"relies on {params['subprocessor']}")
     if params.get("client_side_personal"):
-        slugs = [row["slug"] for row in client_side_vendors_with_personal_data()]
-        vendors = vendors.filter(slug__in=slugs)
+        vendors = vendors.filter(pk__in=client_side_personal_vendors(today=today).values("pk"))
         described.append("client-side SDK receiving personal data")
     review = params.get("review")
     if review in ("overdue", "due_soon"):

@@ -94,7 +94,14 @@ class DashboardSerializer(serializers.Serializer):
     open_incidents_by_severity = serializers.DictField(child=serializers.IntegerField())
     late_breach_notifications = LateNotificationSerializer(many=True)
     top_received_categories = CategoryCountSerializer(many=True)
-    client_side_vendors_with_personal_data = VendorBriefSerializer(many=True)
+    client_side_vendors_with_personal_data = VendorBriefSerializer(
+        many=True,
+        help_text="The first 10 by name (bounded); the total is client_side_vendors_with_personal_data_total. "
+        "The full list: the workspace's /vendors/?client_side_personal=1.",
+    )
+    client_side_vendors_with_personal_data_total = serializers.IntegerField(
+        help_text="How many vendors run a client-side SDK receiving personal data, listed or not."
+    )
     unknown_third_parties_this_week = UnknownThirdPartySerializer(many=True)
     concentration = ConcentrationSerializer()
     residual_risk_by_rating = serializers.DictField(child=serializers.IntegerField())

@@ -167,6 +167,7 @@ def dashboard_page(request):
         "charts": dashboard_charts(figures["api"], figures),
         "late": figures["api"]["late_breach_notifications"],
         "client_side": figures["api"]["client_side_vendors_with_personal_data"],
+        "client_side_total": figures["api"]["client_side_vendors_with_personal_data_total"],
         "as_of": figures["as_of"],
         "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
     }
