@@ -2,16 +2,16 @@
 
 The one definition of what a summary holds: apps.dashboard.services writes it, the dashboard selectors use it
 live for rows past their `stale_on`, and `rebuild_aggregates` compares the stored rows with it.
-Three queries whatever the number of vendors.
+Five queries whatever the number of vendors.
 """
 
 import dataclasses
 import datetime
 
-from django.db.models import Min, Q
+from django.db.models import Count, Exists, Min, OuterRef
 from django.utils import timezone
 
-from apps.datamap.choices import Mechanism, Sharing
+from apps.datamap.choices import Mechanism, Sensitivity, Sharing
 from apps.datamap.models import DataFlow, DataFlowCategory
 from apps.datamap.selectors import active_flow_q
 
@@ -19,15 +19,26 @@ from apps.datamap.selectors import active_flow_q
 @dataclasses.dataclass(frozen=True)
 class Summary:
     received_category_ids: tuple[int, ...] = ()
+    mechanisms: tuple[str, ...] = ()
     client_side_personal: bool = False
+    critical_flows: int = 0
     stale_on: datetime.date | None = None
 
     @property
     def is_empty(self) -> bool:
-        return not self.received_category_ids and not self.client_side_personal and self.stale_on is None
+        return self == EMPTY
 
 
 EMPTY = Summary()
+FIELDS = tuple(field.name for field in dataclasses.fields(Summary))
+
+
+def stored_summaries(queryset) -> dict[int, Summary]:
+    """The VendorSummary rows of `queryset` in the form summaries_computed returns."""
+    summaries = {}
+    for vendor_id, categories, mechanisms, *rest in queryset.values_list("vendor_id", *FIELDS):
+        summaries[vendor_id] = Summary(tuple(categories), tuple(mechanisms), *rest)
+    return summaries
 
 
 def summaries_computed(*, vendor_ids=None, today: datetime.date | None = None) -> dict[int, Summary]:
@@ -43,6 +54,22 @@ def summaries_computed(*, vendor_ids=None, today: datetime.date | None = None) -
     pairs = shared.order_by().values_list("flow__vendor_id", "category_id").distinct()
     for vendor_id, category_id in pairs.iterator(chunk_size=20_000):
         categories.setdefault(vendor_id, set()).add(category_id)
+    mechanisms: dict[int, set[str]] = {}
+    for vendor_id, mechanism in flows.order_by().values_list("vendor_id", "mechanism").distinct():
+        mechanisms.setdefault(vendor_id, set()).add(mechanism)
+    critical = dict(
+        flows.filter(
+            Exists(
+                DataFlowCategory.objects.filter(
+                    flow=OuterRef("pk"), sharing=Sharing.SHARED, category__sensitivity=Sensitivity.CRITICAL
+                )
+            )
+        )
+        .order_by()
+        .values("vendor_id")
+        .annotate(n=Count("pk"))
+        .values_list("vendor_id", "n")
+    )
     client_side = set(
         shared.filter(flow__mechanism=Mechanism.CLIENT_SIDE_SDK, category__is_personal_data=True)
         .order_by()
@@ -52,7 +79,6 @@ def summaries_computed(*, vendor_ids=None, today: datetime.date | None = None) -
     # The earliest end date among running flows: on that day what the vendor receives may change by itself.
     stale = dict(
         flows.filter(ends_on__isnull=False)
-        .filter(Q(flow_categories__sharing=Sharing.SHARED))
         .order_by()
         .values("vendor_id")
         .annotate(first_end=Min("ends_on"))
@@ -61,8 +87,10 @@ def summaries_computed(*, vendor_ids=None, today: datetime.date | None = None) -
     return {
         vendor_id: Summary(
             received_category_ids=tuple(sorted(categories.get(vendor_id, ()))),
+            mechanisms=tuple(sorted(mechanisms.get(vendor_id, ()))),
             client_side_personal=vendor_id in client_side,
+            critical_flows=critical.get(vendor_id, 0),
             stale_on=stale.get(vendor_id),
         )
-        for vendor_id in set(categories) | client_side | set(stale)
+        for vendor_id in set(categories) | set(mechanisms) | client_side | set(stale)
     }

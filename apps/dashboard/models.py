@@ -17,6 +17,11 @@ class VendorSummary(models.Model):
     )
     # Sorted ids of the categories shared with the vendor on a running flow: what CategoryReach counts.
     received_category_ids = models.JSONField(default=list)
+    # Sorted mechanisms of the vendor's running flows: what MechanismReach counts.
+    mechanisms = models.JSONField(default=list)
+    critical_flows = models.PositiveIntegerField(
+        default=0, help_text="Running flows carrying a shared category of critical sensitivity."
+    )
     client_side_personal = models.BooleanField(
         default=False, help_text="A running client-side SDK flow receives personal data."
     )
@@ -51,3 +56,13 @@ class CategoryReach(models.Model):
 
     def __str__(self):
         return f"{self.category_id}: {self.vendors} vendors"
+
+
+class MechanismReach(models.Model):
+    """How many vendors receive data through a running flow of a mechanism (the sum of VendorSummary.mechanisms)."""
+
+    mechanism = models.CharField(max_length=32, primary_key=True)
+    vendors = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.mechanism}: {self.vendors} vendors"

@@ -14,6 +14,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     When,
 )
 from django.db.models.functions import Coalesce, Least, TruncDate
@@ -22,16 +23,19 @@ from django.utils import timezone
 from apps.incidents.choices import IncidentStatus, Severity
 from apps.incidents.delays import notification_delays
 from apps.incidents.models import Incident
-from apps.monitoring.models import ResidualRisk, Signal
-from apps.monitoring.selectors import concentration
+from apps.monitoring.models import ConcentrationFinding, ResidualRisk, Signal
+from apps.monitoring.selectors import TOP as TOP_PROVIDERS
+from apps.monitoring.selectors import country_shares, subprocessor_shares
+from apps.monitoring.selectors import percent_of as monitoring_percent
 from apps.observation.selectors import unknown_third_parties
 from apps.reviews.selectors import reviews_due_counts
 from apps.risk.choices import RequirementStatus
 from apps.risk.models import VendorRequirement
-from apps.vendors.models import Contract, Vendor
+from apps.vendors.choices import Tier
+from apps.vendors.models import Contract, Subprocessor, Vendor
 
-from .aggregates import EMPTY, Summary, summaries_computed
-from .models import CategoryReach, VendorSummary
+from .aggregates import EMPTY, Summary, stored_summaries, summaries_computed
+from .models import CategoryReach, MechanismReach, VendorSummary
 
 TOP_CATEGORIES = 10
 
@@ -109,14 +113,14 @@ def _clause_in_force():
     )
 
 
-def late_breach_notifications(now: datetime.datetime | None = None):
+def late_incidents(now: datetime.datetime | None = None):
     """Incidents a vendor told us of later than its contract's clause allows, or has still not told us of.
 
     Told = the earlier of the vendor's notice and the data set it sent (apps.incidents.delays). A contract
-    silent on breach notification gives no verdict. Filtered in the database; delays shown as issue 4 computes them.
+    silent on breach notification gives no verdict. Filtered in the database, most recently detected first.
     """
     now = now or timezone.now()
-    incidents = (
+    return (
         Incident.objects.filter(vendor_detected_at__isnull=False)
         .annotate(detected_on=TruncDate("vendor_detected_at", tzinfo=datetime.UTC))
         .annotate(
@@ -129,10 +133,16 @@ def late_breach_notifications(now: datetime.datetime | None = None):
         .filter(clause_hours__isnull=False)
         .annotate(deadline=PlusHours("vendor_detected_at", "clause_hours"))
         .filter(Q(told_at__gt=F("deadline")) | Q(told_at__isnull=True, deadline__lt=now))
-        .select_related("vendor")
-        .prefetch_related("vendor__contracts")
-        .order_by("-vendor_detected_at")
+        .order_by("-vendor_detected_at", "-pk")
     )
+
+
+def late_breach_notifications(now: datetime.datetime | None = None, *, limit: int | None = None):
+    """The late incidents (all, or the `limit` most recently detected) with their delays as issue 4 computes them."""
+    now = now or timezone.now()
+    incidents = late_incidents(now).select_related("vendor").prefetch_related("vendor__contracts")
+    if limit is not None:
+        incidents = incidents[:limit]
     late = []
     for incident in incidents:
         delays = notification_delays(incident, now=now)
@@ -150,16 +160,71 @@ def late_breach_notifications(now: datetime.datetime | None = None):
 
 
 CLIENT_SIDE_LIST = 10
+LATE_LIST = 10
+
+
+def _live_delta(stale, attribute) -> Counter:
+    """How the stale vendors' live summaries move a reach counter (live minus stored)."""
+    delta = Counter()
+    for stored, live in stale.values():
+        delta.update(getattr(live, attribute))
+        delta.subtract(getattr(stored, attribute))
+    return delta
+
+
+def vendors_by_mechanism(*, stale=None):
+    """Per mechanism, how many vendors receive data through a running flow of it (MechanismReach, corrected)."""
+    stale = stale_summaries() if stale is None else stale
+    counts = Counter(dict(MechanismReach.objects.values_list("mechanism", "vendors")))
+    counts.update(_live_delta(stale, "mechanisms"))
+    return {mechanism: n for mechanism, n in counts.items() if n > 0}
+
+
+def critical_flow_shares(*, stale, limit=TOP_PROVIDERS):
+    """(critical flows, rows {slug, display_name, flows, percent}) as apps.monitoring.selectors computes them,
+    from the per-vendor counts of the summary rows: a flow belongs to one vendor and a vendor links a
+    subprocessor once, so a provider's flows are the sum over its vendors."""
+    moved = {pk: live.critical_flows - stored.critical_flows for pk, (stored, live) in stale.items()}
+    moved = {pk: n for pk, n in moved.items() if n}
+    total = (VendorSummary.objects.aggregate(n=Sum("critical_flows"))["n"] or 0) + sum(moved.values())
+    links = Subprocessor.objects.filter(Q(vendor__dashboard_summary__critical_flows__gt=0) | Q(vendor_id__in=moved))
+    rows = links.values("subprocessor__slug", "subprocessor__display_name", "vendor_id").annotate(
+        flows=Coalesce(Sum("vendor__dashboard_summary__critical_flows"), 0)
+    )
+    providers: Counter = Counter()
+    for row in rows:
+        providers[(row["subprocessor__slug"], row["subprocessor__display_name"])] += row["flows"] + moved.get(
+            row["vendor_id"], 0
+        )
+    ranked = sorted(((n, key) for key, n in providers.items() if n > 0), key=lambda item: (-item[0], item[1][0]))
+    return total, [
+        {"slug": slug, "display_name": name, "flows": n, "percent": monitoring_percent(n, total)}
+        for n, (slug, name) in ranked[:limit]
+    ]
+
+
+def concentration(*, stale=None, up_to_tier=Tier.HIGH, limit=TOP_PROVIDERS) -> dict:
+    """apps.monitoring.selectors.concentration, its scan of the data map (critical flows) read from the summaries."""
+    stale = stale_summaries() if stale is None else stale
+    vendors_total, subprocessors = subprocessor_shares(up_to_tier=up_to_tier, limit=limit)
+    _total, countries = country_shares(up_to_tier=up_to_tier, limit=limit, total=vendors_total)
+    flows_total, providers = critical_flow_shares(stale=stale, limit=limit)
+    return {
+        "up_to_tier": int(up_to_tier),
+        "vendors": vendors_total,
+        "subprocessors": subprocessors,
+        "countries": countries,
+        "critical_flows": flows_total,
+        "critical_flow_providers": providers,
+        "open_findings": ConcentrationFinding.objects.filter(status="open").count(),
+    }
 
 
 def stale_summaries(*, today: datetime.date | None = None) -> dict[int, tuple[Summary, Summary]]:
     """{vendor id: (stored, live)} for the summaries past their `stale_on` (a counted flow ended since the last
     write): one indexed query, and the live recomputation of just those vendors when there are any."""
     today = today or timezone.localdate()
-    rows = VendorSummary.objects.filter(stale_on__lte=today).values_list(
-        "vendor_id", "received_category_ids", "client_side_personal", "stale_on"
-    )
-    stored = {vendor_id: Summary(tuple(ids), client, stale) for vendor_id, ids, client, stale in rows}
+    stored = stored_summaries(VendorSummary.objects.filter(stale_on__lte=today))
     if not stored:
         return {}
     live = summaries_computed(vendor_ids=stored, today=today)
@@ -214,13 +279,14 @@ def dashboard(*, today: datetime.date | None = None):
         "requirement_compliance_by_tier": requirement_compliance_by_tier(),
         "reviews": reviews_due_counts(today=today),
         "open_incidents_by_severity": open_incidents_by_severity(),
-        "late_breach_notifications": late_breach_notifications(),
+        "late_breach_notifications": late_breach_notifications(limit=LATE_LIST),
+        "late_breach_notifications_total": late_incidents().count(),
         "top_received_categories": top_received_categories(stale=stale),
         "client_side_vendors_with_personal_data": client_side,
         "client_side_vendors_with_personal_data_total": client_side_total,
         # Third parties our pages called this week that match no vendor (apps.observation: crawls, CSP reports).
         "unknown_third_parties_this_week": unknown_third_parties(days=7),
-        "concentration": concentration(),
+        "concentration": concentration(stale=stale),
         "residual_risk_by_rating": residual_risk_by_rating(),
         "open_signals": Signal.objects.filter(status="open").count(),
     }

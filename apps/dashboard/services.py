@@ -14,13 +14,11 @@ from django.utils import timezone
 
 from apps.vendors.models import Vendor
 
-from .aggregates import EMPTY, Summary, summaries_computed
-from .models import CategoryReach, VendorSummary
+from .aggregates import EMPTY, FIELDS, Summary, stored_summaries, summaries_computed
+from .models import CategoryReach, MechanismReach, VendorSummary
 
-
-def _stored(queryset) -> dict[int, Summary]:
-    rows = queryset.values_list("vendor_id", "received_category_ids", "client_side_personal", "stale_on")
-    return {vendor_id: Summary(tuple(ids), client, stale) for vendor_id, ids, client, stale in rows}
+# Each counter table and the summary field it sums: (model, key field, summary attribute).
+REACHES = ((CategoryReach, "category_id", "received_category_ids"), (MechanismReach, "mechanism", "mechanisms"))
 
 
 def _write_summaries(changed: dict[int, Summary]) -> None:
@@ -33,29 +31,27 @@ def _write_summaries(changed: dict[int, Summary]) -> None:
         if not summary.is_empty
     ]
     for row in rows:
-        row.received_category_ids = list(row.received_category_ids)
+        row.received_category_ids, row.mechanisms = list(row.received_category_ids), list(row.mechanisms)
     VendorSummary.objects.bulk_create(
         rows,
         batch_size=2000,
         update_conflicts=True,
         unique_fields=["vendor"],
-        update_fields=["received_category_ids", "client_side_personal", "stale_on", "refreshed_at"],
+        update_fields=[*FIELDS, "refreshed_at"],
     )
 
 
-def _add_to_reach(delta: Counter) -> None:
-    delta = {category_id: n for category_id, n in delta.items() if n}
+def _add_to_reach(model, key, delta: Counter) -> None:
+    delta = {value: n for value, n in delta.items() if n}
     if not delta:
         return
-    CategoryReach.objects.bulk_create(
-        [CategoryReach(category_id=category_id, vendors=0) for category_id in delta], ignore_conflicts=True
-    )
-    by_amount: dict[int, list[int]] = {}
-    for category_id, n in delta.items():
-        by_amount.setdefault(n, []).append(category_id)
-    # One UPDATE: vendors + the category's own delta, atomic against concurrent refreshes of other vendors.
-    change = Case(*(When(pk__in=ids, then=Value(n)) for n, ids in by_amount.items()), default=Value(0))
-    CategoryReach.objects.filter(pk__in=list(delta)).update(vendors=F("vendors") + change)
+    model.objects.bulk_create([model(**{key: value, "vendors": 0}) for value in delta], ignore_conflicts=True)
+    by_amount: dict[int, list] = {}
+    for value, n in delta.items():
+        by_amount.setdefault(n, []).append(value)
+    # One UPDATE: vendors + the row's own delta, atomic against concurrent refreshes of other vendors.
+    change = Case(*(When(pk__in=values, then=Value(n)) for n, values in by_amount.items()), default=Value(0))
+    model.objects.filter(pk__in=list(delta)).update(vendors=F("vendors") + change)
 
 
 @transaction.atomic
@@ -69,19 +65,20 @@ def summaries_refresh(*, vendor_ids) -> int:
     if not vendor_ids:
         return 0
     list(Vendor.objects.select_for_update().filter(pk__in=vendor_ids).order_by("pk").values_list("pk", flat=True))
-    old = _stored(VendorSummary.objects.filter(vendor_id__in=vendor_ids))
+    old = stored_summaries(VendorSummary.objects.filter(vendor_id__in=vendor_ids))
     new = summaries_computed(vendor_ids=vendor_ids)
     changed = {
         vendor_id: new.get(vendor_id, EMPTY)
         for vendor_id in vendor_ids
         if new.get(vendor_id, EMPTY) != old.get(vendor_id, EMPTY)
     }
-    delta = Counter()
-    for vendor_id in changed:
-        delta.update(new.get(vendor_id, EMPTY).received_category_ids)
-        delta.subtract(old.get(vendor_id, EMPTY).received_category_ids)
     _write_summaries(changed)
-    _add_to_reach(delta)
+    for model, key, attribute in REACHES:
+        delta = Counter()
+        for vendor_id in changed:
+            delta.update(getattr(new.get(vendor_id, EMPTY), attribute))
+            delta.subtract(getattr(old.get(vendor_id, EMPTY), attribute))
+        _add_to_reach(model, key, delta)
     return len(changed)
 
 
@@ -90,11 +87,11 @@ class RebuildReport:
     summaries_created: int = 0
     summaries_fixed: int = 0
     summaries_removed: int = 0
-    category_counts_fixed: int = 0
+    counts_fixed: int = 0
 
     @property
     def changed(self) -> int:
-        return self.summaries_created + self.summaries_fixed + self.summaries_removed + self.category_counts_fixed
+        return self.summaries_created + self.summaries_fixed + self.summaries_removed + self.counts_fixed
 
 
 @transaction.atomic
@@ -102,7 +99,7 @@ def summaries_rebuild() -> RebuildReport:
     """Recompute every summary and category count from the register; write only what was wrong."""
     # Lock the summary tables against concurrent refreshes while comparing (they wait, then apply their deltas).
     list(VendorSummary.objects.select_for_update().values_list("pk", flat=True))
-    old = _stored(VendorSummary.objects.all())
+    old = stored_summaries(VendorSummary.objects.all())
     new = summaries_computed()
     report = RebuildReport()
     changed = {}
@@ -118,13 +115,12 @@ def summaries_rebuild() -> RebuildReport:
         else:
             report.summaries_fixed += 1
     _write_summaries(changed)
-    reach = Counter()
-    for summary in new.values():
-        reach.update(summary.received_category_ids)
-    stored = dict(CategoryReach.objects.select_for_update().values_list("category_id", "vendors"))
-    wrong = {
-        category_id for category_id in set(stored) | set(reach) if stored.get(category_id, 0) != reach[category_id]
-    }
-    report.category_counts_fixed = len(wrong)
-    _add_to_reach(Counter({category_id: reach[category_id] - stored.get(category_id, 0) for category_id in wrong}))
+    for model, key, attribute in REACHES:
+        reach = Counter()
+        for summary in new.values():
+            reach.update(getattr(summary, attribute))
+        stored = dict(model.objects.select_for_update().values_list(key, "vendors"))
+        wrong = {pk for pk in set(stored) | set(reach) if stored.get(pk, 0) != reach[pk]}
+        report.counts_fixed += len(wrong)
+        _add_to_reach(model, key, Counter({pk: reach[pk] - stored.get(pk, 0) for pk in wrong}))
     return report

@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from apps.dashboard.selectors import client_side_personal_vendors, late_breach_notifications
+from apps.dashboard.selectors import client_side_personal_vendors, late_incidents
 from apps.datamap.choices import Sharing
 from apps.datamap.models import DataFlow, DataFlowCategory
 from apps.datamap.selectors import active_flow_q
@@ -59,12 +59,6 @@ def evidence_expiry_counts(*, today=None):
         expired=Count("pk", filter=Q(expires_on__lt=today)),
         expiring=Count("pk", filter=Q(expires_on__gte=today, expires_on__lte=soon)),
     )
-
-
-def vendors_by_mechanism():
-    """Per mechanism, how many vendors receive data through a running flow of it."""
-    rows = DataFlow.objects.filter(active_flow_q()).order_by().values("mechanism")
-    return {row["mechanism"]: row["n"] for row in rows.annotate(n=Count("vendor", distinct=True))}
 
 
 def top_subprocessors():
@@ -130,7 +124,7 @@ def incident_list(params):
         incidents = incidents.filter(severity=params["severity"])
         described.append(f"severity {params['severity']}")
     if params.get("late"):
-        incidents = incidents.filter(slug__in=[row["incident"] for row in late_breach_notifications()])
+        incidents = incidents.filter(pk__in=late_incidents().values("pk"))
         described.append("vendor late to notify")
     return incidents, described
 

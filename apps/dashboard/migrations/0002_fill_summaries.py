@@ -11,5 +11,5 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dashboard", "0001_vendor_summaries_and_category_reach")]
+    dependencies = [("dashboard", "0001_vendor_summaries_and_reach_counts")]
     operations = [migrations.RunPython(fill, migrations.RunPython.noop, elidable=True)]

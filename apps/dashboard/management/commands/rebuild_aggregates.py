@@ -12,6 +12,6 @@ class Command(BaseCommand):
         report = summaries_rebuild()
         self.stdout.write(
             f"Vendor summaries: {report.summaries_created} created, {report.summaries_fixed} fixed, "
-            f"{report.summaries_removed} removed. Category counts fixed: {report.category_counts_fixed}."
+            f"{report.summaries_removed} removed. Category and mechanism counts fixed: {report.counts_fixed}."
         )
         self.stdout.write("Nothing to repair." if not report.changed else f"{report.changed} rows repaired.")
