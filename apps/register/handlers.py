@@ -32,6 +32,11 @@ class EventHandler:
             vendor_tier_recompute(vendor=vendor, actor=self.actor)
 
     @transaction.atomic
+    def category_changed(self, *, vendor_ids) -> None:
+        """A category's personal-data flag or sensitivity changed: its receivers' summaries count it anew."""
+        summaries_refresh(vendor_ids=vendor_ids)
+
+    @transaction.atomic
     def incident_recorded(self, *, incident) -> None:
         """A new incident: high or critical opens the incident response (under review, review, late finding)."""
         if incident.severity in RESPONSE_SEVERITIES:

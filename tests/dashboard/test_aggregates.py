@@ -221,3 +221,23 @@ def test_rebuild_aggregates_repairs_a_corrupted_summary_and_says_what_it_changed
     again = StringIO()
     call_command("rebuild_aggregates", stdout=again)
     assert "Nothing to repair." in again.getvalue()
+
+
+def test_a_category_becoming_personal_data_moves_the_client_side_figure(world, reviewer):
+    _rng, categories, vendors, systems = world
+    telemetry = categories[4]
+    flows.flow_create(
+        actor=reviewer,
+        code="pixel",
+        system=systems[0],
+        service=vendors[2].services.get(),
+        mechanism=Mechanism.CLIENT_SIDE_SDK,
+        purpose="Analytics",
+        categories=[CategoryAnswer(telemetry, Sharing.SHARED)],
+    )
+    assert dashboard()["client_side_vendors_with_personal_data_total"] == 0
+    flows.category_update(category=telemetry, actor=reviewer, is_personal_data=True)
+    assert [row["slug"] for row in dashboard()["client_side_vendors_with_personal_data"]] == [vendors[2].slug]
+    flows.category_update(category=telemetry, actor=reviewer, sensitivity=4)
+    assert dashboard()["concentration"] == raw_concentration()
+    assert_figures_match_the_register()
