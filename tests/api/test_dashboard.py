@@ -164,3 +164,22 @@ def test_top_categories_are_right_straight_after_a_write_whatever_the_cache_sett
     DataFlowFactory(service=VendorServiceFactory(vendor=VendorFactory(slug="second")), shared=[email])
     # Summary rows, not a cache: the next request already counts the second vendor.
     assert get_dashboard(api, dashboard_user)["top_received_categories"][0]["vendors"] == 2
+
+
+def test_the_client_side_list_is_bounded_with_its_total_and_the_schema_says_so(api, dashboard_user, reviewer):
+    email = DataCategoryFactory(code="email-address", is_personal_data=True)
+    for index in range(12):
+        vendor = VendorFactory(slug=f"sdk-{index:02d}", display_name=f"SDK {index:02d}")
+        DataFlowFactory(service=VendorServiceFactory(vendor=vendor), mechanism="client_side_sdk", shared=[email])
+    DataFlowFactory(service=VendorServiceFactory(vendor=VendorFactory(slug="server")), shared=[email])
+    body = get_dashboard(api, dashboard_user)
+    assert [row["slug"] for row in body["client_side_vendors_with_personal_data"]] == [
+        f"sdk-{index:02d}" for index in range(10)
+    ]
+    assert body["client_side_vendors_with_personal_data_total"] == 12
+    assert body["late_breach_notifications_total"] == len(body["late_breach_notifications"]) == 0
+    schema = api(reviewer).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    fields = schema["components"]["schemas"]["Dashboard"]["properties"]
+    for key in ("client_side_vendors_with_personal_data_total", "late_breach_notifications_total"):
+        assert fields[key]["type"] == "integer"
+    assert "bounded" in fields["client_side_vendors_with_personal_data"]["description"]
