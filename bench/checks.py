@@ -6,7 +6,7 @@ TARGETS = {
     "API blast radius": ("<100 ms", lambda r: r.median_ms < 100),
     "SQL blast radius": ("<100 ms", lambda r: r.median_ms < 100),
     "ORM blast radius, EXISTS": ("<100 ms", lambda r: r.median_ms < 100),
-    "API dashboard": ("<500 ms", lambda r: r.median_ms < 500),
+    "API dashboard": ("<200 ms", lambda r: r.median_ms < 200),  # uncached: DASHBOARD_CACHE_SECONDS=0 by default
     "workspace dashboard page": ("<300 ms", lambda r: r.median_ms < 300),
     # Every admin changelist and every workspace list and detail page (bench/pages.py).
     "admin changelist": ("<150 ms", lambda r: r.median_ms < 150),
@@ -15,6 +15,8 @@ TARGETS = {
     "workspace finding": ("<150 ms", lambda r: r.median_ms < 150),
     "workspace evidence": ("<150 ms", lambda r: r.median_ms < 150),
     "workspace review": ("<150 ms", lambda r: r.median_ms < 150),
+    # Issue 22: the figures read summary rows, so the page needs no cache to stay under this at 10,000 vendors.
+    "uncached workspace dashboard page": ("<200 ms", lambda r: r.median_ms < 200),
     "API vendor report json": ("<200 ms", lambda r: r.median_ms < 200),
     "builder vendor report json": ("<200 ms", lambda r: r.median_ms < 200),
     "concentration": ("<300 ms, const. queries", lambda r: r.median_ms < 300),

@@ -1,10 +1,8 @@
 """The dashboard's headline figures, each one database aggregate (constant queries); served by apps.dashboard.api."""
 
 import datetime
+from collections import Counter
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -16,27 +14,30 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     When,
 )
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
-from apps.datamap.choices import Mechanism, Sharing
-from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
-from apps.datamap.selectors import active_flow_q
 from apps.incidents.choices import IncidentStatus, Severity
 from apps.incidents.delays import notification_delays
 from apps.incidents.models import Incident
-from apps.monitoring.models import ResidualRisk, Signal
-from apps.monitoring.selectors import concentration
+from apps.monitoring.models import ConcentrationFinding, ResidualRisk, Signal
+from apps.monitoring.selectors import TOP as TOP_PROVIDERS
+from apps.monitoring.selectors import country_shares, subprocessor_shares
+from apps.monitoring.selectors import percent_of as monitoring_percent
 from apps.observation.selectors import unknown_third_parties
 from apps.reviews.selectors import reviews_due_counts
 from apps.risk.choices import RequirementStatus
 from apps.risk.models import VendorRequirement
-from apps.vendors.models import Contract, Vendor
+from apps.vendors.choices import Tier
+from apps.vendors.models import Contract, Subprocessor, Vendor
+
+from .aggregates import EMPTY, Summary, stored_summaries, summaries_computed
+from .models import CategoryReach, MechanismReach, VendorSummary
 
 TOP_CATEGORIES = 10
-TOP_CATEGORIES_CACHE_KEY = "dashboard:top-received-categories"
 
 
 def _counts_by(queryset, field):
@@ -112,14 +113,14 @@ def _clause_in_force():
     )
 
 
-def late_breach_notifications(now: datetime.datetime | None = None):
+def late_incidents(now: datetime.datetime | None = None):
     """Incidents a vendor told us of later than its contract's clause allows, or has still not told us of.
 
     Told = the earlier of the vendor's notice and the data set it sent (apps.incidents.delays). A contract
-    silent on breach notification gives no verdict. Filtered in the database; delays shown as issue 4 computes them.
+    silent on breach notification gives no verdict. Filtered in the database, most recently detected first.
     """
     now = now or timezone.now()
-    incidents = (
+    return (
         Incident.objects.filter(vendor_detected_at__isnull=False)
         .annotate(detected_on=TruncDate("vendor_detected_at", tzinfo=datetime.UTC))
         .annotate(
@@ -132,10 +133,16 @@ def late_breach_notifications(now: datetime.datetime | None = None):
         .filter(clause_hours__isnull=False)
         .annotate(deadline=PlusHours("vendor_detected_at", "clause_hours"))
         .filter(Q(told_at__gt=F("deadline")) | Q(told_at__isnull=True, deadline__lt=now))
-        .select_related("vendor")
-        .prefetch_related("vendor__contracts")
-        .order_by("-vendor_detected_at")
+        .order_by("-vendor_detected_at", "-pk")
     )
+
+
+def late_breach_notifications(now: datetime.datetime | None = None, *, limit: int | None = None):
+    """The late incidents (all, or the `limit` most recently detected) with their delays as issue 4 computes them."""
+    now = now or timezone.now()
+    incidents = late_incidents(now).select_related("vendor").prefetch_related("vendor__contracts")
+    if limit is not None:
+        incidents = incidents[:limit]
     late = []
     for incident in incidents:
         delays = notification_delays(incident, now=now)
@@ -152,67 +159,134 @@ def late_breach_notifications(now: datetime.datetime | None = None):
     return late
 
 
-def top_received_categories():
-    """The categories the most vendors receive, from the cache for DASHBOARD_CACHE_SECONDS (60 s by default)."""
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if seconds <= 0:
-        return top_received_categories_now()
-    return cache.get_or_set(TOP_CATEGORIES_CACHE_KEY, top_received_categories_now, seconds)
+CLIENT_SIDE_LIST = 10
+LATE_LIST = 10
 
 
-def top_received_categories_now():
-    """The categories the most vendors receive (shared on an active flow), most first.
+def _live_delta(stale, attribute) -> Counter:
+    """How the stale vendors' live summaries move a reach counter (live minus stored)."""
+    delta = Counter()
+    for stored, live in stale.values():
+        delta.update(getattr(live, attribute))
+        delta.subtract(getattr(stored, attribute))
+    return delta
 
-    Counted over the DISTINCT (vendor, category) pairs, then per category: one hash aggregate over the ~1M
-    flow-category rows. `COUNT(DISTINCT vendor)` per category sorted every category's rows instead (~770 ms
-    at 10,000 vendors against ~330 ms; bench/run.py, the dashboard row).
+
+def vendors_by_mechanism(*, stale=None):
+    """Per mechanism, how many vendors receive data through a running flow of it (MechanismReach, corrected)."""
+    stale = stale_summaries() if stale is None else stale
+    counts = Counter(dict(MechanismReach.objects.values_list("mechanism", "vendors")))
+    counts.update(_live_delta(stale, "mechanisms"))
+    return {mechanism: n for mechanism, n in counts.items() if n > 0}
+
+
+def critical_flow_shares(*, stale, limit=TOP_PROVIDERS):
+    """(critical flows, rows {slug, display_name, flows, percent}) as apps.monitoring.selectors computes them,
+    from the per-vendor counts of the summary rows: a flow belongs to one vendor and a vendor links a
+    subprocessor once, so a provider's flows are the sum over its vendors."""
+    moved = {pk: live.critical_flows - stored.critical_flows for pk, (stored, live) in stale.items()}
+    moved = {pk: n for pk, n in moved.items() if n}
+    total = (VendorSummary.objects.aggregate(n=Sum("critical_flows"))["n"] or 0) + sum(moved.values())
+    links = Subprocessor.objects.filter(Q(vendor__dashboard_summary__critical_flows__gt=0) | Q(vendor_id__in=moved))
+    rows = links.values("subprocessor__slug", "subprocessor__display_name", "vendor_id").annotate(
+        flows=Coalesce(Sum("vendor__dashboard_summary__critical_flows"), 0)
+    )
+    providers: Counter = Counter()
+    for row in rows:
+        providers[(row["subprocessor__slug"], row["subprocessor__display_name"])] += row["flows"] + moved.get(
+            row["vendor_id"], 0
+        )
+    ranked = sorted(((n, key) for key, n in providers.items() if n > 0), key=lambda item: (-item[0], item[1][0]))
+    return total, [
+        {"slug": slug, "display_name": name, "flows": n, "percent": monitoring_percent(n, total)}
+        for n, (slug, name) in ranked[:limit]
+    ]
+
+
+def concentration(*, stale=None, up_to_tier=Tier.HIGH, limit=TOP_PROVIDERS) -> dict:
+    """apps.monitoring.selectors.concentration, its scan of the data map (critical flows) read from the summaries."""
+    stale = stale_summaries() if stale is None else stale
+    vendors_total, subprocessors = subprocessor_shares(up_to_tier=up_to_tier, limit=limit)
+    _total, countries = country_shares(up_to_tier=up_to_tier, limit=limit, total=vendors_total)
+    flows_total, providers = critical_flow_shares(stale=stale, limit=limit)
+    return {
+        "up_to_tier": int(up_to_tier),
+        "vendors": vendors_total,
+        "subprocessors": subprocessors,
+        "countries": countries,
+        "critical_flows": flows_total,
+        "critical_flow_providers": providers,
+        "open_findings": ConcentrationFinding.objects.filter(status="open").count(),
+    }
+
+
+def stale_summaries(*, today: datetime.date | None = None) -> dict[int, tuple[Summary, Summary]]:
+    """{vendor id: (stored, live)} for the summaries past their `stale_on` (a counted flow ended since the last
+    write): one indexed query, and the live recomputation of just those vendors when there are any."""
+    today = today or timezone.localdate()
+    stored = stored_summaries(VendorSummary.objects.filter(stale_on__lte=today))
+    if not stored:
+        return {}
+    live = summaries_computed(vendor_ids=stored, today=today)
+    return {vendor_id: (summary, live.get(vendor_id, EMPTY)) for vendor_id, summary in stored.items()}
+
+
+def top_received_categories(*, today=None, stale=None):
+    """The categories the most vendors receive (shared on an active flow), most first, from the summary rows.
+
+    Reads CategoryReach (one row per category, the catalogue's size, not the register's) and corrects it by
+    the vendors whose summary went stale since their last write, so the figure is right without a cache.
     """
-    pairs = (
-        DataFlowCategory.objects.filter(active_flow_q(prefix="flow__"), sharing=Sharing.SHARED)
-        .order_by()
-        .annotate(pair_vendor=F("flow__vendor_id"), pair_category=F("category_id"))
-        .values("pair_vendor", "pair_category")
-        .distinct()
-    )
-    pairs_sql, params = pairs.query.sql_with_params()
-    category = connection.ops.quote_name(DataCategory._meta.db_table)
-    # Only ORM-compiled SQL and a quoted table name are interpolated; values travel as parameters.
-    query = f"""
-        SELECT c.code, c.name, counted.vendors FROM (
-            SELECT pairs.pair_category, COUNT(*) AS vendors FROM ({pairs_sql}) pairs GROUP BY pairs.pair_category
-        ) counted JOIN {category} c ON c.id = counted.pair_category
-        ORDER BY counted.vendors DESC, c.path LIMIT %s
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(query, [*params, TOP_CATEGORIES])
-        return [{"code": code, "name": name, "vendors": vendors} for code, name, vendors in cursor.fetchall()]
+    stale = stale_summaries(today=today) if stale is None else stale
+    delta = Counter()
+    for stored, live in stale.values():
+        delta.update(live.received_category_ids)
+        delta.subtract(stored.received_category_ids)
+    rows = CategoryReach.objects.filter(Q(vendors__gt=0) | Q(pk__in=[pk for pk, n in delta.items() if n > 0]))
+    counted = [
+        (vendors + delta.get(pk, 0), path, code, name)
+        for pk, vendors, path, code, name in rows.values_list(
+            "category_id", "vendors", "category__path", "category__code", "category__name"
+        )
+    ]
+    counted = sorted((row for row in counted if row[0] > 0), key=lambda row: (-row[0], row[1]))
+    return [{"code": code, "name": name, "vendors": vendors} for vendors, _path, code, name in counted[:TOP_CATEGORIES]]
 
 
-def client_side_vendors_with_personal_data():
-    """Vendors whose script or SDK runs in our pages and receives personal data: the Mixpanel pattern."""
-    personal = DataFlowCategory.objects.filter(
-        flow=OuterRef("pk"), sharing=Sharing.SHARED, category__is_personal_data=True
-    )
-    flows = DataFlow.objects.filter(
-        active_flow_q(), Exists(personal), vendor=OuterRef("pk"), mechanism=Mechanism.CLIENT_SIDE_SDK
-    )
-    return list(Vendor.objects.filter(Exists(flows)).order_by("display_name").values("slug", "display_name", "tier"))
+def client_side_personal_vendors(*, today=None, stale=None):
+    """Every vendor whose script or SDK runs in our pages and receives personal data (the Mixpanel pattern),
+    as a queryset from the summary rows: the full list behind the dashboard's bounded one."""
+    stale = stale_summaries(today=today) if stale is None else stale
+    still = [vendor_id for vendor_id, (_stored, live) in stale.items() if live.client_side_personal]
+    counted = Q(dashboard_summary__client_side_personal=True) & ~Q(pk__in=list(stale))
+    return Vendor.objects.filter(counted | Q(pk__in=still))
+
+
+def client_side_vendors_with_personal_data(*, today=None, stale=None, limit=CLIENT_SIDE_LIST):
+    """(the first `limit` of those vendors by name, how many there are in all)."""
+    vendors = client_side_personal_vendors(today=today, stale=stale)
+    listed = list(vendors.order_by("display_name", "pk").values("slug", "display_name", "tier")[:limit])
+    return listed, vendors.count()  # always counted: the same queries however many there are
 
 
 def dashboard(*, today: datetime.date | None = None):
     """Every figure of GET /api/v1/dashboard/; `today` (default: the local date) dates the review counts."""
+    stale = stale_summaries()
+    client_side, client_side_total = client_side_vendors_with_personal_data(stale=stale)
     return {
         "vendors_by_tier": vendors_by_tier(),
         "vendors_by_status": vendors_by_status(),
         "requirement_compliance_by_tier": requirement_compliance_by_tier(),
         "reviews": reviews_due_counts(today=today),
         "open_incidents_by_severity": open_incidents_by_severity(),
-        "late_breach_notifications": late_breach_notifications(),
-        "top_received_categories": top_received_categories(),
-        "client_side_vendors_with_personal_data": client_side_vendors_with_personal_data(),
+        "late_breach_notifications": late_breach_notifications(limit=LATE_LIST),
+        "late_breach_notifications_total": late_incidents().count(),
+        "top_received_categories": top_received_categories(stale=stale),
+        "client_side_vendors_with_personal_data": client_side,
+        "client_side_vendors_with_personal_data_total": client_side_total,
         # Third parties our pages called this week that match no vendor (apps.observation: crawls, CSP reports).
         "unknown_third_parties_this_week": unknown_third_parties(days=7),
-        "concentration": concentration(),
+        "concentration": concentration(stale=stale),
         "residual_risk_by_rating": residual_risk_by_rating(),
         "open_signals": Signal.objects.filter(status="open").count(),
     }

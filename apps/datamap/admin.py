@@ -37,7 +37,7 @@ class DataCategoryAdmin(ServiceAdmin):
 
     def update(self, request, obj, form):
         # The service moves the subtree's paths when the code or the parent changes.
-        return services.category_update(category=obj, actor=request.user, **form_values(form, services.CATEGORY_FIELDS))
+        return flows.category_update(category=obj, actor=request.user, **form_values(form, services.CATEGORY_FIELDS))
 
 
 @admin.register(System)

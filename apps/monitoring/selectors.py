@@ -22,7 +22,7 @@ from .residual import ResidualInputs
 TOP = 10
 
 
-def _percent(count, total) -> float | None:
+def percent_of(count, total) -> float | None:
     if not total:
         return None
     return float((Decimal(100 * count) / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
@@ -54,7 +54,7 @@ def subprocessor_shares(*, up_to_tier=Tier.HIGH, limit=TOP, min_count=None):
             "slug": row["subprocessor__slug"],
             "display_name": row["subprocessor__display_name"],
             "vendors": row["vendors"],
-            "percent": _percent(row["vendors"], total),
+            "percent": percent_of(row["vendors"], total),
         }
         for row in rows
     ]
@@ -76,7 +76,7 @@ def country_shares(*, up_to_tier=Tier.HIGH, limit=TOP, min_count=None, total=Non
     if limit is not None:
         rows = rows[:limit]
     return total, [
-        {"country": row["country"], "vendors": row["vendors"], "percent": _percent(row["vendors"], total)}
+        {"country": row["country"], "vendors": row["vendors"], "percent": percent_of(row["vendors"], total)}
         for row in rows
     ]
 
@@ -101,7 +101,7 @@ def critical_flow_shares(*, limit=TOP, min_count=None):
             "slug": row["subprocessor__slug"],
             "display_name": row["subprocessor__display_name"],
             "flows": row["flows"],
-            "percent": _percent(row["flows"], total),
+            "percent": percent_of(row["flows"], total),
         }
         for row in rows
     ]

@@ -44,3 +44,17 @@ def flow_category_set(*, flow: DataFlow, category: DataCategory, sharing: str, n
     row = services.flow_category_set(flow=flow, category=category, sharing=sharing, note=note, actor=actor)
     EventHandler(actor).data_map_changed(vendor_ids=[flow.vendor_id])
     return row
+
+
+# What a category is (personal data, sensitivity) decides which dashboard figures its receivers count in.
+SUMMARY_FIELDS = frozenset({"is_personal_data", "sensitivity"})
+
+
+@transaction.atomic
+def category_update(*, category: DataCategory, actor, **changes) -> DataCategory:
+    before = DataCategory.objects.filter(pk=category.pk).values(*SUMMARY_FIELDS).get()
+    category = services.category_update(category=category, actor=actor, **changes)
+    if any(getattr(category, name) != value for name, value in before.items()):
+        receivers = DataFlow.objects.filter(flow_categories__category=category).values_list("vendor_id", flat=True)
+        EventHandler(actor).category_changed(vendor_ids=set(receivers))
+    return category

@@ -8,6 +8,7 @@ same transaction as the write. Django signals are left for notifications only.
 
 from django.db import transaction
 
+from apps.dashboard.services import summaries_refresh
 from apps.incidents.choices import Severity
 from apps.reviews.services import incident_response_open
 from apps.risk.services import vendor_tier_recompute
@@ -24,9 +25,16 @@ class EventHandler:
 
     @transaction.atomic
     def data_map_changed(self, *, vendor_ids) -> None:
-        """What these vendors receive changed: recompute each one's tier once (4 queries per vendor)."""
+        """What these vendors receive changed: refresh their dashboard summaries (a few queries for the whole set)
+        and recompute each one's tier once (4 queries per vendor)."""
+        summaries_refresh(vendor_ids=vendor_ids)
         for vendor in Vendor.objects.filter(pk__in=set(vendor_ids)).order_by("pk"):
             vendor_tier_recompute(vendor=vendor, actor=self.actor)
+
+    @transaction.atomic
+    def category_changed(self, *, vendor_ids) -> None:
+        """A category's personal-data flag or sensitivity changed: its receivers' summaries count it anew."""
+        summaries_refresh(vendor_ids=vendor_ids)
 
     @transaction.atomic
     def incident_recorded(self, *, incident) -> None:

@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from apps.dashboard.selectors import client_side_vendors_with_personal_data, late_breach_notifications
+from apps.dashboard.selectors import client_side_personal_vendors, late_incidents
 from apps.datamap.choices import Sharing
 from apps.datamap.models import DataFlow, DataFlowCategory
 from apps.datamap.selectors import active_flow_q
@@ -61,12 +61,6 @@ def evidence_expiry_counts(*, today=None):
     )
 
 
-def vendors_by_mechanism():
-    """Per mechanism, how many vendors receive data through a running flow of it."""
-    rows = DataFlow.objects.filter(active_flow_q()).order_by().values("mechanism")
-    return {row["mechanism"]: row["n"] for row in rows.annotate(n=Count("vendor", distinct=True))}
-
-
 def top_subprocessors():
     """Concentration: the subprocessors the most of our vendors rely on."""
     rows = (
@@ -110,8 +104,7 @@ def vendor_list(params, *, today=None):
         vendors = vendors.filter(Exists(links))
         described.append(f"relies on {params['subprocessor']}")
     if params.get("client_side_personal"):
-        slugs = [row["slug"] for row in client_side_vendors_with_personal_data()]
-        vendors = vendors.filter(slug__in=slugs)
+        vendors = vendors.filter(pk__in=client_side_personal_vendors(today=today).values("pk"))
         described.append("client-side SDK receiving personal data")
     review = params.get("review")
     if review in ("overdue", "due_soon"):
@@ -131,7 +124,7 @@ def incident_list(params):
         incidents = incidents.filter(severity=params["severity"])
         described.append(f"severity {params['severity']}")
     if params.get("late"):
-        incidents = incidents.filter(slug__in=[row["incident"] for row in late_breach_notifications()])
+        incidents = incidents.filter(pk__in=late_incidents().values("pk"))
         described.append("vendor late to notify")
     return incidents, described
 

@@ -50,4 +50,7 @@ def analytics_vendors_bulk(*, count, system, categories, prefix="bulk", mechanis
         ],
         batch_size=BATCH,
     )
+    from apps.dashboard.services import summaries_refresh
+
+    summaries_refresh(vendor_ids=[vendor.pk for vendor in vendors])  # as the flow services keep them
     return vendors

@@ -49,3 +49,11 @@ class DataFlowFactory(factory.django.DjangoModelFactory):
     def not_shared(self, create, extracted, **kwargs):
         for category in extracted or ():
             DataFlowCategory.objects.create(flow=self, category=category, sharing=Sharing.NOT_SHARED)
+
+    @factory.post_generation
+    def dashboard_summary(self, create, extracted, **kwargs):
+        # Test set-up writes the flow directly; the dashboard's summary rows follow as the services keep them.
+        if create:
+            from apps.dashboard.services import summaries_refresh
+
+            summaries_refresh(vendor_ids=[self.vendor_id])

@@ -92,9 +92,21 @@ class DashboardSerializer(serializers.Serializer):
     requirement_compliance_by_tier = serializers.DictField(child=ComplianceSerializer())
     reviews = ReviewsDueSerializer()
     open_incidents_by_severity = serializers.DictField(child=serializers.IntegerField())
-    late_breach_notifications = LateNotificationSerializer(many=True)
+    late_breach_notifications = LateNotificationSerializer(
+        many=True,
+        help_text="The 10 most recently detected (bounded); the total is late_breach_notifications_total. "
+        "The full list: the workspace's /incidents/?late=1.",
+    )
+    late_breach_notifications_total = serializers.IntegerField(help_text="How many incidents are late, listed or not.")
     top_received_categories = CategoryCountSerializer(many=True)
-    client_side_vendors_with_personal_data = VendorBriefSerializer(many=True)
+    client_side_vendors_with_personal_data = VendorBriefSerializer(
+        many=True,
+        help_text="The first 10 by name (bounded); the total is client_side_vendors_with_personal_data_total. "
+        "The full list: the workspace's /vendors/?client_side_personal=1.",
+    )
+    client_side_vendors_with_personal_data_total = serializers.IntegerField(
+        help_text="How many vendors run a client-side SDK receiving personal data, listed or not."
+    )
     unknown_third_parties_this_week = UnknownThirdPartySerializer(many=True)
     concentration = ConcentrationSerializer()
     residual_risk_by_rating = serializers.DictField(child=serializers.IntegerField())

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.dashboard import selectors as dashboard_selectors
 from apps.dashboard.selectors import dashboard
 from apps.datamap.choices import Mechanism
 from apps.incidents.choices import Severity
@@ -146,7 +147,7 @@ def _figures():
         "findings_by_severity": selectors.open_findings_by_severity(),
         "findings_by_age": selectors.open_findings_by_age(),
         "evidence": selectors.evidence_expiry_counts(),
-        "mechanisms": selectors.vendors_by_mechanism(),
+        "mechanisms": dashboard_selectors.vendors_by_mechanism(),
         "subprocessors": selectors.top_subprocessors(),
         "as_of": timezone.now(),
     }
@@ -166,7 +167,9 @@ def dashboard_page(request):
     context = {
         "charts": dashboard_charts(figures["api"], figures),
         "late": figures["api"]["late_breach_notifications"],
+        "late_total": figures["api"]["late_breach_notifications_total"],
         "client_side": figures["api"]["client_side_vendors_with_personal_data"],
+        "client_side_total": figures["api"]["client_side_vendors_with_personal_data_total"],
         "as_of": figures["as_of"],
         "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
     }
