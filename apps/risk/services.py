@@ -129,7 +129,6 @@ def tiers_recompute_all(*, actor=None, vendor_ids=None) -> dict:
                 moved.append(pk)
     _tiers_write(results=results, moved=moved, actor=actor)
     vendor_requirements_ensure_for_vendors(vendor_ids=moved)
-    tiers_changed(vendor_ids=moved)
     return {"vendors": len(current), "changed": len(moved)}
 
 
@@ -159,14 +158,6 @@ def _tiers_write(*, results, moved, actor):
         touched, Vendor, ["computed_tier", "tier", "updated_at"], batch_size=TIER_UPDATE_BATCH_SIZE, default_user=actor
     )
     TierChange.objects.bulk_create(changes, batch_size=FANOUT_BATCH_SIZE)
-
-
-def tiers_changed(*, vendor_ids) -> None:
-    """Call site for what else follows a set of effective tier changes, once per set (not per vendor).
-
-    The dashboard's summary rows by tier (issue 22, another branch) are to be refreshed here with these ids once
-    apps.dashboard offers its set-based refresh; until then nothing else depends on a tier.
-    """
 
 
 @transaction.atomic
