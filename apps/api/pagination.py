@@ -1,5 +1,7 @@
 """Pagination for every list: page numbers for the register, cursors for tables that grow without bound."""
 
+import json
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.utils.functional import cached_property
@@ -34,36 +36,40 @@ class AppendOnlyCursorPagination(CursorPagination):
 
 
 class CappedCountPaginator(Paginator):
-    """A paginator that never runs an exact COUNT(*) over more than `count_cap` rows.
+    """A paginator that never runs an exact COUNT(*) over more than `count_cap` rows, and on a big list none.
 
-    `count` is exact up to the cap (a `COUNT(*)` over a subquery with `LIMIT cap + 1` stops early). Above it, an
-    unfiltered list on PostgreSQL reports the planner's row estimate of its table (`pg_class.reltuples`, as fresh
-    as the last ANALYZE); a filtered one reports the cap plus one, a lower bound. `count_is_exact` says which.
-    Pages are not bounded by `count`: each page reads one row more than it shows to know whether a next page
-    exists, so any page that has rows can be reached.
+    - On PostgreSQL the planner's row estimate of the list comes first (`EXPLAIN`: planning only, nothing is
+      read). When it is far above the cap (`estimate_trust` times), counting up to the cap would walk the
+      matches only to learn "more than 1,000": the estimate is reported instead, with `count_is_exact` false.
+      The blast radius spent 45-90 ms in that walk for 2-5 ms of page (issue 22).
+    - Otherwise `count` is exact up to the cap (a `COUNT(*)` over a subquery with `LIMIT cap + 1`, unordered,
+      stops early). Above it the larger of the estimate and the cap plus one is reported, inexact.
+    `count_is_exact` is true only when the number was counted. Pages are not bounded by `count`: each page reads
+    one row more than it shows to know whether a next page exists, so any page that has rows can be reached.
     """
 
     count_cap = 1_000
+    estimate_trust = 3
 
     @cached_property
     def count(self):
-        capped = self.object_list[: self.count_cap + 1].count()
+        estimate = self._planner_estimate()
+        if estimate is not None and estimate > self.count_cap * self.estimate_trust:
+            self.count_is_exact = False
+            return estimate
+        capped = self.object_list.order_by()[: self.count_cap + 1].count()
         self.count_is_exact = capped <= self.count_cap
         if self.count_is_exact:
             return capped
-        return max(capped, self._table_estimate() or 0)
+        return max(capped, estimate or 0)
 
-    def _table_estimate(self):
-        """The planner's row count of the table, for a list without a WHERE clause on PostgreSQL; else None."""
-        query = getattr(self.object_list, "query", None)
-        if query is None or query.where or connection.vendor != "postgresql":
+    def _planner_estimate(self):
+        """The planner's row estimate of the whole list on PostgreSQL (one EXPLAIN, no rows read); else None."""
+        if connection.vendor != "postgresql" or not hasattr(self.object_list, "explain"):
             return None
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [query.model._meta.db_table]
-            )
-            row = cursor.fetchone()
-        return row[0] if row and row[0] > 0 else None
+        plan = json.loads(self.object_list.order_by().explain(format="json"))
+        rows = int(plan[0]["Plan"]["Plan Rows"])
+        return rows if rows > 0 else None
 
     def validate_number(self, number):
         try:

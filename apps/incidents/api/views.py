@@ -67,6 +67,7 @@ class IncidentViewSet(ServiceViewSet, mixins.CreateModelMixin, mixins.UpdateMode
     serializer_class = IncidentSerializer
     detail_serializer_class = IncidentDetailSerializer
     filterset_class = IncidentFilterSet
+    lean_list = True  # a hot list: serialised from values() (apps.api.lean)
     select_related = ("vendor",)
     detail_prefetch_related = (
         "affected_systems",

@@ -47,6 +47,7 @@ class VendorViewSet(ServiceViewSet, mixins.CreateModelMixin, mixins.UpdateModelM
     lookup_field = "slug"
     select_related = ("owner",)
     pagination_class = CappedCountPagination  # no exact COUNT(*) over thousands of blast-radius matches
+    lean_list = True  # a hot list: serialised from values() (apps.api.lean)
 
     @property
     def procurement_access(self):
