@@ -46,7 +46,8 @@ class RegisterViewSetMixin:
         if plan is None:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset()).select_related(None).prefetch_related(None)
-        rows = queryset.values(*plan.paths)
+        keyset_paths = getattr(self.paginator, "keyset_paths", lambda view: [])(self)
+        rows = queryset.values(*dict.fromkeys([*plan.paths, *keyset_paths]))
         page = self.paginate_queryset(rows)
         if page is None:
             return Response(plan.render(rows))
