@@ -46,6 +46,13 @@ class Column:
     key: str
     path: str
     to_representation: object  # None: the value is written as the database gives it (a slug, a username)
+    # A value of exactly this type is already what to_representation would return (str for a CharField's str(),
+    # int for an IntegerField's int()): it is written as it is, without the call.
+    written_as_is: type | None = None
+    # A ChoiceField's valid choices, each written as itself (DRF maps str(value) back to the choice's key).
+    choices: dict | None = None
+    # An ISO 8601 DateTimeField: written in the active time zone, looked up once per page, not once per value.
+    iso_datetime: bool = False
 
 
 @dataclass
@@ -71,33 +78,40 @@ class LeanPlan:
     def render(self, rows):
         """The serializer's output for `rows` (dicts from `values(*paths)`, with "pk" when there are children)."""
         rows = list(rows)
-        nested = {child.key: self._child_rows(child, rows) for child in self.children}
+        zone = timezone.get_current_timezone()
+        nested = {child.key: self._child_rows(child, rows, zone) for child in self.children}
         output = []
         for row in rows:
-            item = self.render_row(row)
+            item = self.render_row(row, zone)
             for key, by_parent in nested.items():
                 item[key] = by_parent.get(row["pk"], [])
             output.append(item)
         return output
 
-    def render_row(self, row):
+    def render_row(self, row, zone):
         item = {}
         for column in self.columns:
             value = row[column.path]
-            if value is not None and column.to_representation is not None:
+            if value is None or column.to_representation is None or type(value) is column.written_as_is:
+                pass
+            elif column.iso_datetime:
+                value = _iso(value, zone)
+            elif column.choices is not None and value in column.choices:
+                value = column.choices[value]
+            else:
                 value = column.to_representation(value)
             item[column.key] = value
         return item
 
     @staticmethod
-    def _child_rows(child, rows):
+    def _child_rows(child, rows, zone):
         parents = [row["pk"] for row in rows]
         by_parent = {parent: [] for parent in parents}
         if not parents:
             return by_parent
         values = child.queryset.filter(**{f"{child.fk_path}__in": parents}).values(child.fk_path, *child.plan.paths)
         for value in values:
-            by_parent[value[child.fk_path]].append(child.plan.render_row(value))
+            by_parent[value[child.fk_path]].append(child.plan.render_row(value, zone))
         return by_parent
 
 
@@ -123,9 +137,15 @@ def _plan(serializer, model, prefetches):
         if isinstance(serializer_field, serializers.SlugRelatedField):
             plan.columns.append(Column(key, f"{path}__{serializer_field.slug_field}", None))
         elif isinstance(serializer_field, serializers.DateTimeField):
-            plan.columns.append(Column(key, path, _datetime_writer(serializer_field)))
+            iso = _writes_iso_in_active_zone(serializer_field)
+            plan.columns.append(Column(key, path, serializer_field.to_representation, iso_datetime=iso))
+        elif type(serializer_field) is serializers.ChoiceField:
+            choices = {choice: choice for choice in serializer_field.choice_strings_to_values.values()}
+            plan.columns.append(Column(key, path, serializer_field.to_representation, choices=choices))
+        elif isinstance(serializer_field, serializers.JSONField) and not serializer_field.binary:
+            plan.columns.append(Column(key, path, None))  # DRF writes the decoded value back as it is
         elif isinstance(serializer_field, VALUE_FIELDS):
-            plan.columns.append(Column(key, path, serializer_field.to_representation))
+            plan.columns.append(Column(key, path, serializer_field.to_representation, _written_as_is(serializer_field)))
         else:
             raise NotLean(key)
     for column in plan.columns:
@@ -133,28 +153,29 @@ def _plan(serializer, model, prefetches):
     return plan
 
 
-def _datetime_writer(serializer_field):
-    """DRF's DateTimeField.to_representation for ISO 8601 output, minus its per-value settings look-ups.
+def _written_as_is(serializer_field):
+    """The type whose values the field's to_representation returns unchanged, if there is one."""
+    if type(serializer_field) in (serializers.CharField, serializers.SlugField, serializers.URLField):
+        return str  # str(value): CharField's to_representation, which these inherit
+    if type(serializer_field) is serializers.IntegerField:
+        return int  # int(value)
+    if type(serializer_field) is serializers.BooleanField:
+        return bool
+    return None
 
-    The same steps (the field's or the current time zone, isoformat, "+00:00" written "Z"); the time zone is read
-    once per value from the active one, as DRF does, but without the field's attribute chain. Other output
-    formats keep DRF's own method.
-    """
+
+def _writes_iso_in_active_zone(serializer_field):
+    """Whether DRF writes the field as ISO 8601 in the active time zone (then `_iso` writes it the same way)."""
     output_format = getattr(serializer_field, "format", api_settings.DATETIME_FORMAT)
-    if output_format is None or output_format.lower() != ISO_8601 or not settings.USE_TZ:
-        return serializer_field.to_representation
-    fixed_zone = getattr(serializer_field, "timezone", None)
+    has_own_zone = getattr(serializer_field, "timezone", None) is not None
+    return bool(output_format) and output_format.lower() == ISO_8601 and settings.USE_TZ and not has_own_zone
 
-    def write(value):
-        if isinstance(value, str):
-            return value
-        zone = fixed_zone or timezone.get_current_timezone()
-        # As DRF: an aware value moves to the zone, a naive one is taken to be in it.
-        value = value.astimezone(zone) if timezone.is_aware(value) else timezone.make_aware(value, zone)
-        text = value.isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
-    return write
+def _iso(value, zone):
+    """DRF's DateTimeField.to_representation, ISO 8601 branch: moved to the zone, "+00:00" written "Z"."""
+    value = value.astimezone(zone) if timezone.is_aware(value) else timezone.make_aware(value, zone)
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _check_path(model, path):

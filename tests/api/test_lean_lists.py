@@ -54,3 +54,12 @@ def test_a_serializer_with_a_method_field_gets_no_plan(db):
     from apps.vendors.models import Document
 
     assert lean_plan(DocumentSerializer(), Document) is None  # has_file is a method: the ordinary path serves it
+
+
+def test_a_page_only_request_skips_the_filters_but_a_bad_filter_is_still_refused(api, reviewer, register):
+    client = api(reviewer)
+    assert client.get("/api/v1/vendors/", {"page_size": 2}).status_code == 200
+    refused = client.get("/api/v1/vendors/", {"page_size": 2, "tier": "abc"})
+    assert refused.status_code == 400 and "tier" in refused.json()
+    only_tier = client.get("/api/v1/vendors/", {"tier": 1}).json()["results"]
+    assert {row["tier"] for row in only_tier} == {1}
