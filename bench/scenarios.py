@@ -163,6 +163,7 @@ class Bench:
         sections = (
             self.vendor_list,
             self.flow_list,
+            self.incident_list,
             self.dashboard,
             self.reports,
             self.admin,
@@ -170,10 +171,11 @@ class Bench:
             self.writes,
             self.monitoring,
         )
+        # BENCH_SECTIONS=vendor_list,admin times only those sections (a quick before/after of one area).
         wanted = {name.strip() for name in os.environ.get("BENCH_SECTIONS", "").split(",") if name.strip()}
         for section in sections:
             if wanted and section.__name__ not in wanted:
-                continue  # BENCH_SECTIONS=admin,workspace times only those sections
+                continue
             self.out(f"… {section.__name__}")
             rows.extend(section())
         return rows
@@ -255,6 +257,15 @@ class Bench:
             f"API flows in {SUBTREE}/ subtree (100)", f"{path}?page_size=100&data_category={SUBTREE}", sql_row
         )
         return [sql_row, *orm_rows, api]
+
+    def incident_list(self):
+        rows = min(100, Incident.objects.count())
+        sql_row = measure(f"SQL incident page ({rows})", lambda: sql.incident_page(rows), repeat=self.repeat)
+        path = first_routed("/api/v1/incidents/")
+        name = f"API incident list ({rows})"
+        if not path or not rows:
+            return [sql_row, not_built(name, "/api/v1/incidents/ (or no incident in the register)")]
+        return [sql_row, self.api_row(name, f"{path}?page_size={rows}", sql_row, page=rows)]
 
     def dashboard(self):
         sql_row = measure("SQL dashboard aggregates", sql.dashboard, repeat=self.repeat)

@@ -55,22 +55,52 @@ def placeholders(values):
     return ", ".join(["%s"] * len(values)) or "NULL"
 
 
+FLOW_CATEGORIES = """
+    SELECT fc.flow_id, c.code, c.name, c.sensitivity, fc.sharing, fc.note
+    FROM datamap_dataflowcategory fc JOIN datamap_datacategory c ON c.id = fc.category_id
+    WHERE fc.flow_id IN ({ids}) ORDER BY fc.flow_id, c.path
+"""
+
+
 def flows_in_subtree(*, category_path="contact/", limit=100):
+    """The API's flow page: the flows (ordered by code, as the API) with system, vendor and service slugs, then
+    what each carries (the `categories` of every flow)."""
     ids = subtree_ids(category_path)
-    return fetch(
+    flows = fetch(
         f"""
-        SELECT f.id, f.code, f.system_id, s.name, f.service_id, f.vendor_id, v.display_name, f.mechanism,
-               f.purpose, f.data_subjects, f.estimated_records, f.starts_on, f.ends_on
+        SELECT f.id, f.code, s.slug, v.slug, vs.slug, f.mechanism, f.purpose, f.data_subjects,
+               f.processing_countries, f.storage_countries, f.estimated_records, f.starts_on, f.ends_on,
+               f.created_at, f.updated_at
         FROM datamap_dataflow f
         JOIN datamap_system s ON s.id = f.system_id
         JOIN vendors_vendor v ON v.id = f.vendor_id
+        JOIN vendors_vendorservice vs ON vs.id = f.service_id
         WHERE EXISTS (
             SELECT 1 FROM datamap_dataflowcategory fc
             WHERE fc.flow_id = f.id AND fc.sharing = 'shared' AND fc.category_id IN ({placeholders(ids)})
         )
-        ORDER BY s.name, f.code LIMIT %s
+        ORDER BY f.code LIMIT %s
         """,
         [*ids, limit],
+    )
+    flow_ids = [row[0] for row in flows]
+    fetch(FLOW_CATEGORIES.format(ids=placeholders(flow_ids)), flow_ids)  # read, as the API reads them
+    return flows
+
+
+INCIDENT_COLUMNS = (
+    "i.id, i.slug, v.slug, i.title, i.severity, i.status, i.vendor_detected_at, i.vendor_notified_at, "
+    "i.dataset_received_at, i.we_became_aware_at, i.public_disclosure_at, i.estimated_affected_records, "
+    "i.created_at, i.updated_at"
+)
+
+
+def incident_page(limit=100):
+    """The API's incident page: headlines with the vendor's slug, newest detection first (the model's order)."""
+    return fetch(
+        f"SELECT {INCIDENT_COLUMNS} FROM incidents_incident i JOIN vendors_vendor v ON v.id = i.vendor_id "
+        "ORDER BY i.vendor_detected_at DESC, i.created_at DESC LIMIT %s",
+        [limit],
     )
 
 

@@ -33,7 +33,10 @@ def test_above_the_cap_a_filtered_count_is_a_lower_bound_and_every_page_is_reach
     assert (body["count"], body["count_is_exact"]) == (1, True)  # under the cap: still exact
 
     first = client.get(URL, {"page_size": 2, "search": "acme"}).json()
-    assert (first["count"], first["count_is_exact"]) == (3, False)  # "more than 2"
+    # "More than 2": the cap plus one, or on PostgreSQL the planner's estimate when it is far above the cap (an
+    # un-analysed table's guess is a few dozen rows); never claimed exact.
+    assert first["count_is_exact"] is False
+    assert first["count"] == 3 if connection.vendor != "postgresql" else first["count"] >= 3
     slugs, page = [], first
     while True:
         slugs += [row["slug"] for row in page["results"]]
@@ -48,9 +51,11 @@ def test_above_the_cap_a_filtered_count_is_a_lower_bound_and_every_page_is_reach
 def test_capped_count_query_count_is_one(db, django_assert_num_queries, five_vendors, monkeypatch):
     monkeypatch.setattr(CappedCountPaginator, "count_cap", 2)
     paginator = CappedCountPaginator(Vendor.objects.filter(slug__startswith="acme").order_by("slug"), 2)
-    with django_assert_num_queries(1):
-        assert paginator.count == 3
+    # PostgreSQL asks the planner first (an EXPLAIN, nothing read); far above the cap, that is the only query.
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 1, exact=False):
+        count = paginator.count
     assert paginator.count_is_exact is False
+    assert count == 3 if connection.vendor != "postgresql" else count >= 3
 
 
 @pytest.mark.postgres

@@ -61,6 +61,8 @@ class DataFlowViewSet(ServiceViewSet, mixins.CreateModelMixin, mixins.UpdateMode
     serializer_class = DataFlowSerializer
     filterset_class = DataFlowFilterSet
     pagination_class = CappedCountPagination  # a subtree filter matches tens of thousands of flows
+    lean_list = True  # a hot list: serialised from values() (apps.api.lean)
+    keyset_ordering = ("code", "id")  # ?pagination=cursor: the list's own order
     select_related = ("system", "vendor", "service")
     prefetch_related = (
         Prefetch(

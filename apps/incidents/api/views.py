@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.api.negotiation import IgnoreFormatParameterNegotiation
-from apps.api.pagination import AppendOnlyCursorPagination
+from apps.api.pagination import AppendOnlyCursorPagination, KeysetStandardPagination
 from apps.api.viewsets import ServiceViewSet
 from apps.incidents import services
 from apps.incidents.filters import IncidentFilterSet
@@ -67,6 +67,10 @@ class IncidentViewSet(ServiceViewSet, mixins.CreateModelMixin, mixins.UpdateMode
     serializer_class = IncidentSerializer
     detail_serializer_class = IncidentDetailSerializer
     filterset_class = IncidentFilterSet
+    lean_list = True  # a hot list: serialised from values() (apps.api.lean)
+    # ?pagination=cursor: newest recorded first (the page-number order starts from a nullable moment)
+    keyset_ordering = ("-created_at", "-id")
+    pagination_class = KeysetStandardPagination
     select_related = ("vendor",)
     detail_prefetch_related = (
         "affected_systems",

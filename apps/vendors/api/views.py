@@ -47,6 +47,8 @@ class VendorViewSet(ServiceViewSet, mixins.CreateModelMixin, mixins.UpdateModelM
     lookup_field = "slug"
     select_related = ("owner",)
     pagination_class = CappedCountPagination  # no exact COUNT(*) over thousands of blast-radius matches
+    lean_list = True  # a hot list: serialised from values() (apps.api.lean)
+    keyset_ordering = ("display_name", "id")  # ?pagination=cursor: the list's own order
 
     @property
     def procurement_access(self):
