@@ -1,12 +1,12 @@
 """Formats of a report dict: json, md, html, csv. They format what the builder gave them and add no fact.
 
-`render(report, fmt)` returns (text, content_type). CSV rows come from `csv_rows(report)`, a generator, and
-`csv_lines(report)` writes them one line at a time, so a StreamingHttpResponse sends them as they are made.
+`render(report, fmt)` returns (text, content_type). JSON and CSV are also written piece by piece by
+`text_chunks(report, fmt)`, in chunks of about 64 KB, so that a StreamingHttpResponse sends a streamed report
+(build_dataflow_report(stream=True)) as its rows are read; the text is the same as render()'s.
 """
 
 import csv
 import hashlib
-import json
 import re
 from base64 import b64encode
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _t
 from apps.incidents.choices import ExposureStatus, Reliability
 
 from .formatting import readable_time
+from .jsontext import chunked, json_pieces, materialise
 from .labels import report_labels
 from .svg import dataflow_svg
 
@@ -47,6 +48,9 @@ REPORT_STYLE = (
 REPORT_STYLE_CSP_SOURCE = "'sha256-" + b64encode(hashlib.sha256(REPORT_STYLE.encode()).digest()).decode() + "'"
 
 
+STREAMED_FORMATS = ("json", "csv")
+
+
 def render(report, fmt):
     """(text, content_type) of a report dict in one format (checked by apps.reports.responses.report_format)."""
     if fmt not in FORMATS:
@@ -56,15 +60,26 @@ def render(report, fmt):
 
 
 def _render(report, fmt):
-    if fmt == "json":
-        text = json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    if fmt in STREAMED_FORMATS:
+        text = "".join(_pieces(report, fmt))
     elif fmt == "md":
-        text = _markdown(report)
-    elif fmt == "html":
-        text = _html(report)
+        text = _markdown(materialise(report))
     else:
-        text = "".join(csv_lines(report))
+        text = _html(materialise(report))
     return text, CONTENT_TYPES[fmt]
+
+
+def _pieces(report, fmt):
+    # The same text as json.dumps(report, indent=2, ensure_ascii=False) + "\n" (see apps.reports.jsontext).
+    return json_pieces(report) if fmt == "json" else csv_lines(report)
+
+
+def text_chunks(report, fmt):
+    """The JSON or CSV text of a report in chunks of about 64 KB, made as they are asked for. Nothing in them is
+    translated at that point: a streamed report has made its labels when it was built, in its language."""
+    if fmt not in STREAMED_FORMATS:
+        raise ValueError(f"{fmt} is rendered whole: use render()")
+    return chunked(_pieces(report, fmt))
 
 
 class _LineBuffer:
