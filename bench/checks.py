@@ -8,7 +8,9 @@ TARGETS = {
     "ORM blast radius, EXISTS": ("<100 ms", lambda r: r.median_ms < 100),
     "API dashboard": ("<500 ms", lambda r: r.median_ms < 500),
     "workspace dashboard page": ("<300 ms", lambda r: r.median_ms < 300),
-    "API vendor report json": ("<200 ms", lambda r: r.median_ms < 200),
+    # Issue 22: the 200-flow report within 4x of the SQL that reads its rows; the 5,000-flow rows are judged by
+    # their note (chunks, peak memory), not by a time.
+    "API vendor report json (200": ("<=4x SQL", lambda r: (r.ratio or 99) <= 4),
     "builder vendor report json": ("<200 ms", lambda r: r.median_ms < 200),
     "concentration": ("<300 ms, const. queries", lambda r: r.median_ms < 300),
     "baseline fan-out": ("<30 s, const. queries", lambda r: r.median_ms < 30_000),

@@ -9,8 +9,6 @@ related list is fetched once with select_related/prefetch_related (see apps.repo
 """
 
 from collections import OrderedDict
-from itertools import chain, groupby
-from operator import itemgetter
 
 from django.utils import timezone, translation
 
@@ -182,19 +180,17 @@ class _FlowStream:
         self.vendor = vendor
         self.category_item = _CategoryItems(categories)
         self.mechanism_labels = {value: str(label) for value, label in Mechanism.choices}
+        self.parts = {}  # (slug, name[, url]) → the Shared system or service dict
         self.first_shared = None  # {(service_id, category code): position}, set by a complete pass
         self.latest_change = None
 
     def __iter__(self):
         first_shared, latest, position = {}, None, 0
-        for _, rows in groupby(selectors.dataflow_flow_rows(vendor=self.vendor), key=itemgetter(0)):
-            row = next(rows)
+        for row, category_rows in selectors.dataflow_flow_rows(vendor=self.vendor):
             flow = self._flow(row)
             shared, not_shared = flow["shared"], flow["not_shared"]
             service_id = row[5]
-            for category_id, sharing in chain(((row[17], row[18]),), ((r[17], r[18]) for r in rows)):
-                if category_id is None:  # a flow with no category row (LEFT JOIN)
-                    continue
+            for category_id, sharing in category_rows:
                 item = self.category_item(category_id)
                 if sharing == Sharing.SHARED:
                     shared.append(item)
@@ -207,12 +203,20 @@ class _FlowStream:
             yield flow
         self.first_shared, self.latest_change = first_shared, latest
 
+    def _shared(self, *values):
+        """The same {slug, name[, url]} dict for every flow of a system or service: its JSON is made once."""
+        item = self.parts.get(values)
+        if item is None:
+            keys = ("slug", "name", "url")[: len(values)]
+            item = self.parts[values] = Shared(zip(keys, values, strict=True))
+        return item
+
     def _flow(self, row):
         (_, code, system_slug, system_name, system_url, _, service_slug, service_name, mechanism, purpose) = row[:10]
         return {
             "code": code,
-            "system": {"slug": system_slug, "name": system_name, "url": system_url},
-            "service": {"slug": service_slug, "name": service_name},
+            "system": self._shared(system_slug, system_name, system_url),
+            "service": self._shared(service_slug, service_name),
             "mechanism": mechanism,
             "mechanism_label": self.mechanism_labels.get(mechanism, mechanism),
             "purpose": purpose,

@@ -109,27 +109,26 @@ class _Encoder:
     def _dict(self, value, depth):
         if not value:
             return ("{}",)
-        shared = type(value) is Shared
-        if shared:
-            cached = self.memo.get(id(value))
-            if cached is not None and depth in cached[1]:
-                return (cached[1][depth],)
         if not all(isinstance(key, str) for key in value):
             return (self._fallback(value, depth),)  # json's key coercion (ints, None…) is its own business
+        if type(value) is not Shared:
+            # A generator: a dict holding Rows (the report itself) must not gather their text before it is sent.
+            return self._items(value, depth)
+        cached = self.memo.get(id(value))
+        if cached is not None and depth in cached[1]:
+            return (cached[1][depth],)
+        text = "".join(self._items(value, depth))
+        self.memo.setdefault(id(value), (value, {}))[1][depth] = text
+        return (text,)
+
+    def _items(self, value, depth):
         inner = "\n" + INDENT * (depth + 1)
-        parts = ["{"]
         first = True
         for key, item in value.items():
-            parts.append(inner if first else "," + inner)
+            yield ("{" + inner if first else "," + inner) + encode_basestring(key) + ": "
             first = False
-            parts.append(encode_basestring(key) + ": ")
-            parts.extend(self.pieces(item, depth + 1))
-        parts.append("\n" + INDENT * depth + "}")
-        if shared:
-            text = "".join(parts)
-            self.memo.setdefault(id(value), (value, {}))[1][depth] = text
-            return (text,)
-        return parts
+            yield from self.pieces(item, depth + 1)
+        yield "\n" + INDENT * depth + "}"
 
     def _list(self, value, depth):
         inner = "\n" + INDENT * (depth + 1)

@@ -82,18 +82,32 @@ def text_chunks(report, fmt):
     return chunked(_pieces(report, fmt))
 
 
-class _LineBuffer:
-    """A file-like object whose write() hands back the line: csv.writer then yields text one row at a time."""
+class _Lines(list):
+    """A file-like object collecting what csv.writer writes, so a batch of rows becomes one piece of text."""
 
-    def write(self, line):
-        return line
+    write = list.append
 
 
 def csv_lines(report):
-    """The CSV text of a report, one line (a str) at a time: what a StreamingHttpResponse writes out."""
+    """The CSV text of a report, a batch of lines (a str) at a time: what a StreamingHttpResponse writes out."""
     # Every cell quoted: a reader splitting on another separator still sees one cell, never a bare formula.
-    writer = csv.writer(_LineBuffer(), lineterminator="\n", quoting=csv.QUOTE_ALL)
-    return (writer.writerow(row) for row in csv_rows(report))
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for batch in _batches(csv_rows(report), 20):  # ~4 KB: pieces of the 64 KB chunks
+        writer.writerows(batch)
+        yield "".join(lines)
+        lines.clear()
+
+
+def _batches(rows, size):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # --- CSV
@@ -137,13 +151,22 @@ def _neutralise(value):
     return _FORMULA_START.sub(r"\1\2'", value) if isinstance(value, str) else value
 
 
-def _safe(row):
-    return tuple(_neutralise(v) for v in row)
-
-
 def csv_rows(report):
     """Header then one row per flow × category (data-flow) or per exposure (incident), formula-safe."""
-    return (_safe(row) for row in _csv_rows(report))
+    # A cell's text recurs on every row of its flow and every flow of its category: neutralise each text once.
+    safe = {}
+
+    def neutralised(value):
+        if not isinstance(value, str):
+            return value
+        result = safe.get(value)
+        if result is None:
+            if len(safe) > 10_000:  # a bound, so that a streamed 5,000-flow report stays flat in memory
+                safe.clear()
+            result = safe[value] = _neutralise(value)
+        return result
+
+    return (tuple(map(neutralised, row)) for row in _csv_rows(report))
 
 
 def _csv_rows(report):

@@ -35,8 +35,7 @@ def _flows_with_categories(flows):
     return flow_list
 
 
-# The columns of a flow the data-flow report shows, then the flow's category rows (LEFT JOIN: a flow without any
-# category still comes out, once, with None for both).
+# The columns of a flow the data-flow report shows.
 FLOW_REPORT_FIELDS = (
     "pk",
     "code",
@@ -56,19 +55,29 @@ FLOW_REPORT_FIELDS = (
     "ends_on",
     "updated_at",
 )
-FLOW_ROWS_CHUNK = 2_000  # rows per fetch from the server-side cursor: a few hundred KB of Python at most
+FLOW_ROWS_CHUNK = 2_000  # rows per fetch from a server-side cursor: a few hundred KB of Python at most
 
 
 def dataflow_flow_rows(*, vendor, chunk_size=FLOW_ROWS_CHUNK):
-    """One tuple per flow × category of the vendor, in report order (system name, flow code, then catalogue
-    order): FLOW_REPORT_FIELDS + (category_id, sharing). One query, read through a server-side cursor (on
-    PostgreSQL) so that a 5,000-flow vendor is never in memory at once."""
-    return (
-        DataFlow.objects.filter(vendor=vendor)
-        .order_by("system__name", "code", "pk", "flow_categories__category__path", "flow_categories__category__code")
-        .values_list(*FLOW_REPORT_FIELDS, "flow_categories__category_id", "flow_categories__sharing")
+    """The vendor's flows in report order (system name, code), one FLOW_REPORT_FIELDS tuple each, each
+    followed by its (category_id, sharing) rows in catalogue order: yields (flow tuple, [category rows]).
+
+    Two queries read side by side through server-side cursors (on PostgreSQL), in the same flow order, so a
+    5,000-flow vendor is never in memory at once and a flow's columns are not decoded once per category."""
+    flows = DataFlow.objects.filter(vendor=vendor).order_by("system__name", "code", "pk")
+    category_rows = (
+        DataFlowCategory.objects.filter(flow__vendor=vendor)
+        .order_by("flow__system__name", "flow__code", "flow_id", "category__path", "category__code")
+        .values_list("flow_id", "category_id", "sharing")
         .iterator(chunk_size=chunk_size)
     )
+    pending = next(category_rows, None)
+    for flow in flows.values_list(*FLOW_REPORT_FIELDS).iterator(chunk_size=chunk_size):
+        rows = []
+        while pending is not None and pending[0] == flow[0]:
+            rows.append(pending[1:])
+            pending = next(category_rows, None)
+        yield flow, rows
 
 
 def dataflow_categories(*, vendor):
