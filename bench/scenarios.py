@@ -308,6 +308,10 @@ class Bench:
                     )
                 )
         rows[1].ratio = rows[1].median_ms / rows[0].median_ms if rows[1].median_ms else None
+        if rows[1].name.startswith("API"):
+            from bench import big_report
+
+            rows += big_report.rows(self.client, repeat=max(3, self.repeat // 4))
         if incident is None:
             return [*rows, not_built("incident report", "no incident in the register")]
         rows.append(measure("SQL incident report rows", lambda: sql.incident_report(incident.pk), repeat=self.repeat))

@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 from django.utils import timezone, translation
 
-from apps.datamap.choices import Sensitivity, Sharing
+from apps.datamap.choices import Mechanism, Sensitivity, Sharing
 from apps.incidents.choices import ExposureStatus, TimelineEventKind
 from apps.incidents.delays import notification_delays
 from apps.incidents.models import CLOCK_SOURCE_FIELDS
@@ -20,6 +20,7 @@ from apps.incidents.obligations import CLOCK_STATUS_LABELS, LAW_LABELS, incident
 from apps.incidents.selectors import claim_conflicts
 
 from . import selectors
+from .jsontext import Deferred, Rows, Shared, materialise
 from .notices import category_label
 
 # 2.0 (issue 16): the incident report's GDPR keys of `notification` gave way to `clocks` (per role and law) and
@@ -49,21 +50,32 @@ def _category_ref(category):
 
 class _CategoryItems:
     """{code, name, sensitivity} of each category, made once per report: a category recurs on every flow, and
-    translating its sensitivity label 10,000 times was most of the build time of a 200 × 50 report."""
+    translating its sensitivity label 10,000 times was most of the build time of a 200 × 50 report. The items
+    are jsontext.Shared, so the JSON text of each is also made once.
 
-    def __init__(self):
+    Called with a category, or with a category id when built with `categories` ({id: category})."""
+
+    def __init__(self, categories=None):
         self.labels = {value: str(label) for value, label in Sensitivity.choices}
+        self.categories = categories or {}
         self.items = {}
+        self.by_code = {}
+        for category in self.categories.values():
+            self(category)
 
     def __call__(self, category):
-        item = self.items.get(category.pk)
+        key = category if isinstance(category, int) else category.pk
+        item = self.items.get(key)
         if item is None:
-            item = self.items[category.pk] = {
-                "code": category.code,
-                "name": category_label(category),
-                "sensitivity": category.sensitivity,
-                "sensitivity_label": self.labels.get(category.sensitivity),
-            }
+            if isinstance(category, int):
+                category = self.categories[category]
+            item = self.items[key] = Shared(
+                code=category.code,
+                name=category_label(category),
+                sensitivity=category.sensitivity,
+                sensitivity_label=self.labels.get(category.sensitivity),
+            )
+            self.by_code[category.code] = item
         return item
 
 
@@ -130,25 +142,6 @@ def _exposure_lists(exposures, *, with_source):
     return dict(lists)
 
 
-def _subprocessor(link, flows, category_item):
-    supported = {service.pk for service in link.services.all()}
-    # With no service recorded, assume the subprocessor may see everything the vendor receives.
-    relevant = [f for f in flows if not supported or f.service_id in supported]
-    categories = OrderedDict()
-    for flow in relevant:
-        for category, sharing in flow.category_rows:
-            if sharing == Sharing.SHARED:
-                categories.setdefault(category.code, category_item(category))
-    return {
-        "name": link.subprocessor.display_name,
-        "slug": link.subprocessor.slug,
-        "purpose": link.purpose,
-        "country": link.country,
-        "services": [service.name for service in link.services.all()],
-        "categories": list(categories.values()),
-    }
-
-
 def _contract(contract):
     return {
         "reference": contract.reference,
@@ -161,27 +154,133 @@ def _contract(contract):
     }
 
 
-def build_dataflow_report(*, vendor, lang="en", generated_by=None, now=None):
-    """The vendor data-flow report: who receives what from which system, on which terms, with which history."""
-    with translation.override(lang):
-        report, as_of = _dataflow_report(vendor)
+def build_dataflow_report(*, vendor, lang="en", generated_by=None, now=None, stream=False):
+    """The vendor data-flow report: who receives what from which system, on which terms, with which history.
+
+    With `stream=True` the flows are a jsontext.Rows read from a server-side cursor when the report is rendered,
+    and what depends on every flow (subprocessors' categories, `register_as_of`) a jsontext.Deferred: a
+    5,000-flow report is then written out without ever being whole in memory. Without it, a plain dict."""
     now = now or timezone.now()
-    return {
-        **report,
-        "lang": lang,
-        "provenance": {"generated_at": _iso(now), "register_as_of": _iso(as_of), "generated_by": generated_by},
-    }
+    with translation.override(lang):
+        report = _dataflow_report(vendor, lang=lang, generated_by=generated_by, now=now)
+        if not stream:
+            report = materialise(report)
+    return report
 
 
-def _dataflow_report(vendor):
+class _FlowStream:
+    """The report's flow dicts, made from selectors.dataflow_flow_rows each time it is iterated.
+
+    A complete pass also records what the later sections need from every flow, so that streaming reads the
+    flows once: the first position of each (service, shared category) and the latest flow change."""
+
+    def __init__(self, vendor, categories):
+        # Every label is made here, in the report's language: a streamed report is iterated after the builder
+        # returned, outside its translation.override.
+        self.vendor = vendor
+        self.category_item = _CategoryItems(categories)
+        self.mechanism_labels = {value: str(label) for value, label in Mechanism.choices}
+        self.parts = {}  # (slug, name[, url]) → the Shared system or service dict
+        self.first_shared = None  # {(service_id, category code): position}, set by a complete pass
+        self.latest_change = None
+
+    def __iter__(self):
+        first_shared, latest, position = {}, None, 0
+        for row, category_rows in selectors.dataflow_flow_rows(vendor=self.vendor):
+            flow = self._flow(row)
+            shared, not_shared = flow["shared"], flow["not_shared"]
+            service_id = row[5]
+            for category_id, sharing in category_rows:
+                item = self.category_item(category_id)
+                if sharing == Sharing.SHARED:
+                    shared.append(item)
+                    first_shared.setdefault((service_id, item["code"]), position)
+                    position += 1
+                else:
+                    not_shared.append(item)
+            if row[16] and (latest is None or row[16] > latest):
+                latest = row[16]
+            yield flow
+        self.first_shared, self.latest_change = first_shared, latest
+
+    def _shared(self, *values):
+        """The same {slug, name[, url]} dict for every flow of a system or service: its JSON is made once."""
+        item = self.parts.get(values)
+        if item is None:
+            keys = ("slug", "name", "url")[: len(values)]
+            item = self.parts[values] = Shared(zip(keys, values, strict=True))
+        return item
+
+    def _flow(self, row):
+        (_, code, system_slug, system_name, system_url, _, service_slug, service_name, mechanism, purpose) = row[:10]
+        return {
+            "code": code,
+            "system": self._shared(system_slug, system_name, system_url),
+            "service": self._shared(service_slug, service_name),
+            "mechanism": mechanism,
+            "mechanism_label": self.mechanism_labels.get(mechanism, mechanism),
+            "purpose": purpose,
+            "data_subjects": list(row[10]),
+            "processing_countries": list(row[11]),
+            "storage_countries": list(row[12]),
+            "estimated_records": row[13],
+            "starts_on": _iso(row[14]),
+            "ends_on": _iso(row[15]),
+            "shared": [],
+            "not_shared": [],
+        }
+
+    def complete(self):
+        """Run a pass (keeping nothing but its records) unless one has run to the end."""
+        if self.first_shared is None:
+            for _ in self:
+                pass
+        return self
+
+
+def _subprocessors(links, flows):
+    """Each subprocessor with the categories shared on the flows of the services it supports (every flow when it
+    supports none recorded), in the order they first appear in the report's flows."""
+    first_shared = flows.complete().first_shared
+    by_code = {}
+    for (_, code), position in first_shared.items():
+        by_code[code] = min(position, by_code.get(code, position))
+    result = []
+    for link in links:
+        supported = {service.pk for service in link.services.all()}
+        # With no service recorded, assume the subprocessor may see everything the vendor receives.
+        if supported:
+            seen = {}
+            for (service_id, code), position in first_shared.items():
+                if service_id in supported and position < seen.get(code, position + 1):
+                    seen[code] = position
+        else:
+            seen = by_code
+        items = flows.category_item.by_code
+        result.append(
+            {
+                "name": link.subprocessor.display_name,
+                "slug": link.subprocessor.slug,
+                "purpose": link.purpose,
+                "country": link.country,
+                "services": [service.name for service in link.services.all()],
+                "categories": [items[code] for code in sorted(seen, key=seen.__getitem__)],
+            }
+        )
+    return result
+
+
+def _register_as_of(vendor, flows, contracts):
+    latest_flow = flows.complete().latest_change
+    moments = [vendor.updated_at, latest_flow, *(contract.updated_at for contract in contracts)]
+    return max(m for m in moments if m)
+
+
+def _dataflow_report(vendor, *, lang, generated_by, now):
     data = selectors.dataflow_report_data(vendor=vendor)
     vendor = data["vendor"]
-    flows = data["flows"]
-    category_item = _CategoryItems()
-    moments = [vendor.updated_at, *(getattr(flow, "updated_at", None) for flow in flows)]
-    moments += [contract.updated_at for contract in data["contracts"] if hasattr(contract, "updated_at")]
-    as_of = max(m for m in moments if m)
-    report = {
+    flows = _FlowStream(vendor, data["categories"])
+    return {
         "schema_version": SCHEMA_VERSION,
         "report": "dataflow",
         "vendor": {
@@ -195,8 +294,8 @@ def _dataflow_report(vendor):
             "hq_country": vendor.hq_country,
             **_tier(vendor, data["latest_tier_change"]),
         },
-        "flows": [_flow(flow, category_item) for flow in flows],
-        "subprocessors": [_subprocessor(link, flows, category_item) for link in data["subprocessors"]],
+        "flows": Rows(lambda: flows),
+        "subprocessors": Deferred(lambda: _subprocessors(data["subprocessors"], flows)),
         "contracts": [_contract(contract) for contract in data["contracts"]],
         "requirements": [
             {
@@ -232,8 +331,13 @@ def _dataflow_report(vendor):
             }
             for incident in data["incidents"]
         ],
+        "lang": lang,
+        "provenance": {
+            "generated_at": _iso(now),
+            "register_as_of": Deferred(lambda: _iso(_register_as_of(vendor, flows, data["contracts"]))),
+            "generated_by": generated_by,
+        },
     }
-    return report, as_of
 
 
 def _timeline(incident, events):

@@ -1,12 +1,12 @@
 """Formats of a report dict: json, md, html, csv. They format what the builder gave them and add no fact.
 
-`render(report, fmt)` returns (text, content_type). CSV rows come from `csv_rows(report)`, a generator, and
-`csv_lines(report)` writes them one line at a time, so a StreamingHttpResponse sends them as they are made.
+`render(report, fmt)` returns (text, content_type). JSON and CSV are also written piece by piece by
+`text_chunks(report, fmt)`, in chunks of about 64 KB, so that a StreamingHttpResponse sends a streamed report
+(build_dataflow_report(stream=True)) as its rows are read; the text is the same as render()'s.
 """
 
 import csv
 import hashlib
-import json
 import re
 from base64 import b64encode
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _t
 from apps.incidents.choices import ExposureStatus, Reliability
 
 from .formatting import readable_time
+from .jsontext import chunked, json_pieces, materialise
 from .labels import report_labels
 from .svg import dataflow_svg
 
@@ -47,6 +48,9 @@ REPORT_STYLE = (
 REPORT_STYLE_CSP_SOURCE = "'sha256-" + b64encode(hashlib.sha256(REPORT_STYLE.encode()).digest()).decode() + "'"
 
 
+STREAMED_FORMATS = ("json", "csv")
+
+
 def render(report, fmt):
     """(text, content_type) of a report dict in one format (checked by apps.reports.responses.report_format)."""
     if fmt not in FORMATS:
@@ -56,29 +60,54 @@ def render(report, fmt):
 
 
 def _render(report, fmt):
-    if fmt == "json":
-        text = json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    if fmt in STREAMED_FORMATS:
+        text = "".join(_pieces(report, fmt))
     elif fmt == "md":
-        text = _markdown(report)
-    elif fmt == "html":
-        text = _html(report)
+        text = _markdown(materialise(report))
     else:
-        text = "".join(csv_lines(report))
+        text = _html(materialise(report))
     return text, CONTENT_TYPES[fmt]
 
 
-class _LineBuffer:
-    """A file-like object whose write() hands back the line: csv.writer then yields text one row at a time."""
+def _pieces(report, fmt):
+    # The same text as json.dumps(report, indent=2, ensure_ascii=False) + "\n" (see apps.reports.jsontext).
+    return json_pieces(report) if fmt == "json" else csv_lines(report)
 
-    def write(self, line):
-        return line
+
+def text_chunks(report, fmt):
+    """The JSON or CSV text of a report in chunks of about 64 KB, made as they are asked for. Nothing in them is
+    translated at that point: a streamed report has made its labels when it was built, in its language."""
+    if fmt not in STREAMED_FORMATS:
+        raise ValueError(f"{fmt} is rendered whole: use render()")
+    return chunked(_pieces(report, fmt))
+
+
+class _Lines(list):
+    """A file-like object collecting what csv.writer writes, so a batch of rows becomes one piece of text."""
+
+    write = list.append
 
 
 def csv_lines(report):
-    """The CSV text of a report, one line (a str) at a time: what a StreamingHttpResponse writes out."""
+    """The CSV text of a report, a batch of lines (a str) at a time: what a StreamingHttpResponse writes out."""
     # Every cell quoted: a reader splitting on another separator still sees one cell, never a bare formula.
-    writer = csv.writer(_LineBuffer(), lineterminator="\n", quoting=csv.QUOTE_ALL)
-    return (writer.writerow(row) for row in csv_rows(report))
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for batch in _batches(csv_rows(report), 20):  # ~4 KB: pieces of the 64 KB chunks
+        writer.writerows(batch)
+        yield "".join(lines)
+        lines.clear()
+
+
+def _batches(rows, size):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # --- CSV
@@ -122,13 +151,22 @@ def _neutralise(value):
     return _FORMULA_START.sub(r"\1\2'", value) if isinstance(value, str) else value
 
 
-def _safe(row):
-    return tuple(_neutralise(v) for v in row)
-
-
 def csv_rows(report):
     """Header then one row per flow × category (data-flow) or per exposure (incident), formula-safe."""
-    return (_safe(row) for row in _csv_rows(report))
+    # A cell's text recurs on every row of its flow and every flow of its category: neutralise each text once.
+    safe = {}
+
+    def neutralised(value):
+        if not isinstance(value, str):
+            return value
+        result = safe.get(value)
+        if result is None:
+            if len(safe) > 10_000:  # a bound, so that a streamed 5,000-flow report stays flat in memory
+                safe.clear()
+            result = safe[value] = _neutralise(value)
+        return result
+
+    return (tuple(map(neutralised, row)) for row in _csv_rows(report))
 
 
 def _csv_rows(report):

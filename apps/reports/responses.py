@@ -2,8 +2,8 @@
 
 `report_format` / `notice_language` check what was asked (a ValidationError naming `format` or `lang`: the API
 answers 400 with it, the admin a 400 page, the commands a one-line error); `report_body` renders the report
-once per format (CSV as a stream of lines, never one string); `report_response` / `notice_response` wrap a body
-in the HTTP response the admin and the API both serve.
+once per format (CSV always, and JSON of a streamed report, in ~64 KB chunks made as they are sent, never one
+string); `report_response` / `notice_response` wrap a body in the HTTP response the admin and the API both serve.
 """
 
 from collections.abc import Iterable
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 
+from .jsontext import is_streamed
 from .notices import NOTICE_LANGUAGES
-from .renderers import CONTENT_TYPES, FILE_EXTENSIONS, FORMATS, REPORT_STYLE_CSP_SOURCE, csv_lines, render
+from .renderers import CONTENT_TYPES, FILE_EXTENSIONS, FORMATS, REPORT_STYLE_CSP_SOURCE, render, text_chunks
 
 NOTICE_CONTENT_TYPE = "text/plain; charset=utf-8"
 
@@ -59,10 +60,16 @@ class ReportBody:
     content_type: str
 
 
+def streams(report: dict, fmt: str) -> bool:
+    """Whether the body is sent as it is made: CSV (a row per flow x category) always, JSON when the report was
+    built with stream=True (its flows are read from a server-side cursor as the chunks are written)."""
+    return fmt == "csv" or (fmt == "json" and is_streamed(report))
+
+
 def report_body(report: dict, fmt: str) -> ReportBody:
-    """A report dict in a checked format. CSV has one row per flow x category: it is produced line by line."""
-    if fmt == "csv":
-        return ReportBody(fmt, csv_lines(report), CONTENT_TYPES["csv"])
+    """A report dict in a checked format: chunks made as they are consumed, or the whole text as one chunk."""
+    if streams(report, fmt):
+        return ReportBody(fmt, text_chunks(report, fmt), CONTENT_TYPES[fmt])
     text, content_type = render(report, fmt)
     return ReportBody(fmt, (text,), content_type)
 
@@ -70,7 +77,7 @@ def report_body(report: dict, fmt: str) -> ReportBody:
 def report_response(report: dict, fmt: str, *, filename: str) -> HttpResponse | StreamingHttpResponse:
     """The HTTP response of a report in a checked format; Markdown and CSV are downloads named `filename`."""
     body = report_body(report, fmt)
-    if fmt == "csv":
+    if streams(report, fmt):
         response = StreamingHttpResponse(body.chunks, content_type=body.content_type)
     else:
         response = HttpResponse("".join(body.chunks), content_type=body.content_type)

@@ -48,7 +48,7 @@ def vendor_dataflow_report(request, slug):
         raise Http404(str(exc)) from None
     except ValidationError as exc:
         return _bad_request(exc)
-    report = build_dataflow_report(vendor=vendor, lang=lang, generated_by=request.user.get_username())
+    report = build_dataflow_report(vendor=vendor, lang=lang, generated_by=request.user.get_username(), stream=True)
     return report_response(report, fmt, filename=f"dataflow-{vendor.slug}")
 
 

@@ -86,7 +86,7 @@ class VendorViewSet(ServiceViewSet, mixins.CreateModelMixin, mixins.UpdateModelM
         fmt = report_format(request.query_params.get("format"))
         vendor = self.get_object()
         lang = report_language(request.query_params.get("lang"))
-        report = build_dataflow_report(vendor=vendor, lang=lang, generated_by=request.user.get_username())
+        report = build_dataflow_report(vendor=vendor, lang=lang, generated_by=request.user.get_username(), stream=True)
         return report_response(report, fmt, filename=f"dataflow-{vendor.slug}")
 
     @extend_schema(responses=TierChangeSerializer(many=True))

@@ -11,4 +11,4 @@ class Command(ReportCommand):
     command_name = "dataflow_report"
 
     def build(self, subject, *, lang, generated_by):
-        return build_dataflow_report(vendor=vendor_by_slug(subject), lang=lang, generated_by=generated_by)
+        return build_dataflow_report(vendor=vendor_by_slug(subject), lang=lang, generated_by=generated_by, stream=True)
