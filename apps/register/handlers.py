@@ -10,8 +10,7 @@ from django.db import transaction
 
 from apps.incidents.choices import Severity
 from apps.reviews.services import incident_response_open
-from apps.risk.services import vendor_tier_recompute
-from apps.vendors.models import Vendor
+from apps.risk.services import vendor_tiers_recompute
 
 RESPONSE_SEVERITIES = frozenset({Severity.HIGH, Severity.CRITICAL})
 
@@ -24,9 +23,8 @@ class EventHandler:
 
     @transaction.atomic
     def data_map_changed(self, *, vendor_ids) -> None:
-        """What these vendors receive changed: recompute each one's tier once (4 queries per vendor)."""
-        for vendor in Vendor.objects.filter(pk__in=set(vendor_ids)).order_by("pk"):
-            vendor_tier_recompute(vendor=vendor, actor=self.actor)
+        """What these vendors receive changed: recompute each one's tier once, set-based (queries per 2,000 vendors)."""
+        vendor_tiers_recompute(vendor_ids=vendor_ids, actor=self.actor)
 
     @transaction.atomic
     def incident_recorded(self, *, incident) -> None:
