@@ -284,11 +284,13 @@ def _contradiction_in(rows, row):
     if row.sharing == Sharing.SHARED:
         ancestor_codes = set(row.category.path.strip("/").split("/")[:-1])
         conflicts = [o for o in others if o.sharing == Sharing.NOT_SHARED and o.category.code in ancestor_codes]
-        message = _("%(category)s cannot be shared: this flow says %(other)s is not shared.")
     else:
         conflicts = [o for o in others if o.sharing == Sharing.SHARED and o.category.path.startswith(row.category.path)]
-        message = _("%(category)s cannot be marked not shared: this flow shares %(other)s, which it contains.")
     if conflicts:
+        if row.sharing == Sharing.SHARED:
+            message = _("%(category)s cannot be shared: this flow says %(other)s is not shared.")
+        else:
+            message = _("%(category)s cannot be marked not shared: this flow shares %(other)s, which it contains.")
         conflicting = min(conflicts, key=lambda other: other.category.path)  # the row the query's ordering gives first
         raise ValidationError({"sharing": message % {"category": row.category, "other": conflicting.category}})
 

@@ -146,33 +146,33 @@ def _parse(kind, report, number, header, cells):
 _FIND = object()
 
 
-def _import_row(kind, ctx, values, existing=_FIND):
-    """Create or update one row; returns (outcome, changed column names)."""
-    if existing is _FIND:
-        existing = kind.find(ctx, values)
-    if existing is None:
-        kind.create(ctx, dict(values))
-        return "created", ()
+def _changes(kind, existing, values):
     current = kind.current(existing)
-    changes = {
+    return {
         name: value
         for name, value in values.items()
         if name not in kind.key and show(kind.column(name), value) != show(kind.column(name), current.get(name))
     }
-    if not changes:
-        return "unchanged", ()
-    kind.update(ctx, existing, changes, values)
-    return "changed", changes.keys()
 
 
 def _import_one(kind, ctx, report, sheet, number, values, existing=_FIND):
+    """One row through the kind's one-row services; an unchanged row costs no write and no savepoint."""
     try:
-        with transaction.atomic():
-            outcome, fields = _import_row(kind, ctx, values, existing)
+        if existing is _FIND:
+            existing = kind.find(ctx, values)
+        changes = _changes(kind, existing, values) if existing is not None else None
+        if changes == {}:
+            sheet.note("unchanged", kind.key_text(values))
+            return
+        with transaction.atomic():  # a savepoint: a refused row leaves nothing behind, the next row goes on
+            if existing is None:
+                kind.create(ctx, dict(values))
+            else:
+                kind.update(ctx, existing, changes, values)
     except (ValidationError, TransitionRefused, PermissionDenied) as error:
         _report_refusal(report, kind, number, error)
         return
-    sheet.note(outcome, kind.key_text(values), fields)
+    sheet.note("created" if existing is None else "changed", kind.key_text(values), changes or ())
 
 
 def _import_chunk(kind, ctx, report, sheet, pending):

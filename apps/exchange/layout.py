@@ -58,9 +58,15 @@ class Context:
             found = VendorService.objects.filter(
                 vendor_id__in={pk for pk, _slug in wanted}, slug__in={slug for _pk, slug in wanted}
             )
+            by_pk = {vendor.pk: vendor for vendor in vendors.values()}
             for service in found:
                 if (service.vendor_id, service.slug) in wanted:
+                    service.vendor = by_pk[service.vendor_id]  # a flow reads its service's vendor
                     cache[(service.vendor_id, service.slug)] = service
+
+    def loaded_service(self, vendor, slug):
+        """The service if `preload_services` (or an earlier look-up) loaded it, else None; never a query."""
+        return self._cache.get((VendorService, "pair"), {}).get((vendor.pk, slug))
 
     def forget(self, model):
         self._cache = {k: v for k, v in self._cache.items() if k[0] is not model}
@@ -81,6 +87,8 @@ class Context:
         cache = self._cache.setdefault((VendorService, "pair"), {})
         if (vendor.pk, slug) not in cache:
             found = VendorService.objects.filter(vendor=vendor, slug=slug).first()
+            if found is not None:
+                found.vendor = vendor
             if found is None:
                 raise ValidationError(
                     {column: _("%(vendor)s has no service %(slug)r.") % {"vendor": vendor, "slug": slug}}
@@ -231,9 +239,11 @@ class ServiceKind(Kind):
         found = {}
         for row in rows:
             try:
-                found[self.key_of(row)] = ctx.service(ctx.vendor(row["vendor"]), row["slug"])
+                service = ctx.loaded_service(ctx.vendor(row["vendor"]), row["slug"])
             except ValidationError:
-                continue  # a new service, or an unknown vendor that `draft` reports
+                continue  # an unknown vendor, that `draft` reports
+            if service is not None:
+                found[self.key_of(row)] = service
         return found
 
     def current(self, obj):
