@@ -140,7 +140,7 @@ def _parse(kind, report, number, header, cells):
         except ValueError as error:
             report.error(kind.sheet, number, name, str(error))
             failed = True
-    return None if failed else values
+    return None if failed else kind.given(values)
 
 
 _FIND = object()

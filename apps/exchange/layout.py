@@ -117,6 +117,10 @@ class Kind:
     def column(self, name):
         return next(column for column in self.columns if column.name == name)
 
+    def given(self, values):
+        """The row's values as the import compares and writes them (a kind drops cells that mean "the default")."""
+        return values
+
     def key_of(self, values):
         return tuple(values[name] for name in self.key)
 
@@ -225,6 +229,13 @@ class ServiceKind(Kind):
     )
     key = ("vendor", "slug")
     plain = ("name", "description", "business_criticality", "production_access", "handles_secrets")
+
+    def given(self, values):
+        # An empty criticality is the default on a new service and "leave it" on an existing one: otherwise the
+        # same file imported twice would try to blank it the second time.
+        if not values.get("business_criticality"):
+            values.pop("business_criticality", None)
+        return values
 
     batched = True
 
