@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from apps.core.batch import BATCH_SIZE, clean_loaded
 from apps.core.exceptions import TransitionRefused
 
 from .choices import Sharing
@@ -265,3 +267,91 @@ def flow_end(*, flow: DataFlow, actor, ends_on: datetime.date | None = None) -> 
     locked.save(update_fields=["ends_on", "updated_at"])
     flow.ends_on, flow.updated_at = locked.ends_on, locked.updated_at
     return flow
+
+
+# --- many flows at once (the bulk import) -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FlowDraft:
+    """A flow for `flows_create_batch`: its fields (FLOW_FIELDS, related rows loaded) and what it carries."""
+
+    fields: dict
+    categories: tuple = ()
+
+
+def _contradiction_in(rows, row):
+    """`_refuse_contradiction` over rows held in memory (the answers recorded so far on a flow being created)."""
+    others = [other for other in rows if other.category_id != row.category_id]
+    if row.sharing == Sharing.SHARED:
+        ancestor_codes = set(row.category.path.strip("/").split("/")[:-1])
+        conflicts = [o for o in others if o.sharing == Sharing.NOT_SHARED and o.category.code in ancestor_codes]
+    else:
+        conflicts = [o for o in others if o.sharing == Sharing.SHARED and o.category.path.startswith(row.category.path)]
+    if conflicts:
+        if row.sharing == Sharing.SHARED:
+            message = _("%(category)s cannot be shared: this flow says %(other)s is not shared.")
+        else:
+            message = _("%(category)s cannot be marked not shared: this flow shares %(other)s, which it contains.")
+        conflicting = min(conflicts, key=lambda other: other.category.path)  # the row the query's ordering gives first
+        raise ValidationError({"sharing": message % {"category": row.category, "other": conflicting.category}})
+
+
+def _answer_rows(answers):
+    """The answer rows of a new flow, checked one by one in order as `_categories_replace` checks them."""
+    seen, rows = set(), []
+    for answer in answers:
+        if answer.category.pk in seen:
+            raise ValidationError(
+                {
+                    "categories": _(
+                        "%(category)s is listed twice: a category is either shared or not shared on a flow, not both."
+                    )
+                    % {"category": answer.category}
+                }
+            )
+        seen.add(answer.category.pk)
+    for answer in answers:
+        row = DataFlowCategory(category=answer.category, sharing=answer.sharing, note=answer.note)
+        try:
+            row.full_clean(exclude=["flow", "category"], validate_unique=False, validate_constraints=False)
+            _contradiction_in(rows, row)
+        except ValidationError as error:
+            raise ValidationError({"categories": error.messages}) from error
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def flows_create_batch(*, actor, drafts) -> list:
+    """`flow_create` for many flows in a constant number of queries: the same validation, the same path rule
+    between shared and not-shared categories, one history row per flow and per answer.
+
+    Related rows (system, service and its vendor, categories with their paths) come loaded. Returns, per draft in
+    order, the new flow or the ValidationError that refused it (nothing is written for that draft).
+    """
+    drafts = list(drafts)
+    used = set(DataFlow.objects.filter(code__in=[draft.fields.get("code") for draft in drafts]).values_list("code"))
+    results, flows, answer_rows = [], [], []
+    for draft in drafts:
+        unknown = set(draft.fields) - FLOW_FIELDS
+        if unknown:
+            raise TypeError(f"A data flow cannot be written with {', '.join(sorted(unknown))}")
+        flow = DataFlow(**draft.fields)
+        if flow.service_id:
+            flow.vendor = flow.service.vendor  # denormalised, as DataFlow.save() does
+        try:
+            clean_loaded(flow, taken=[(("code",), used, None)])
+            rows = _answer_rows(list(draft.categories))
+        except ValidationError as error:
+            results.append(error)
+            continue
+        used.add((flow.code,))
+        results.append(flow)
+        flows.append(flow)
+        answer_rows.append(rows)
+    bulk_create_with_history(flows, DataFlow, batch_size=BATCH_SIZE, default_user=actor)
+    for flow, rows in zip(flows, answer_rows, strict=True):
+        for row in rows:
+            row.flow = flow
+    every_row = [row for rows in answer_rows for row in rows]
+    bulk_create_with_history(every_row, DataFlowCategory, batch_size=BATCH_SIZE, default_user=actor)
+    return results

@@ -5,9 +5,14 @@ in its own savepoint, so one bad row does not hide the next one's error), then t
 unless the caller applies and no row failed. The report says, per sheet, what was created, changed and left alone,
 and every error by sheet, row and column with the reason.
 
-Flows are written with apps.datamap.services and their consequence, the tier recompute, is applied once per vendor
-at the end through apps.register.handlers.EventHandler (the import is one write): recomputing after each of
-100,000 flows would be 100,000 recomputes for 10,000 vendors.
+The big sheets (vendors, services, flows: `Kind.batched`) are read a chunk of CHUNK_ROWS rows at a time: the rows a
+chunk names are loaded in a few queries, its new rows are created through the owning app's batch service (the
+same rules as the one-row service, a constant number of queries per chunk) and its changed rows go one by one
+through the one-row update service. A key seen twice ends the chunk first, so the second row sees the first.
+Memory holds one chunk, the look-up cache and the report (whose previews and errors are capped).
+
+Flows' consequence, the tier recompute, is applied once per vendor at the end through
+apps.register.handlers.EventHandler (the import is one write), set-based.
 """
 
 from dataclasses import dataclass, field
@@ -23,6 +28,7 @@ from .cells import show
 from .layout import KINDS, KINDS_BY_SHEET, Context
 from .reader import UnreadableFile, Workbook
 
+CHUNK_ROWS = 1000  # rows of a batched sheet written together
 PREVIEW_LIMIT = 200  # rows listed per sheet and outcome in a preview; the counts are always complete
 ERROR_LIMIT = 5000  # errors kept in a report; the count is always complete
 
@@ -134,30 +140,71 @@ def _parse(kind, report, number, header, cells):
         except ValueError as error:
             report.error(kind.sheet, number, name, str(error))
             failed = True
-    return None if failed else values
+    return None if failed else kind.given(values)
 
 
-def _import_row(kind, ctx, values):
-    """Create or update one row; returns (outcome, changed column names)."""
-    existing = kind.find(ctx, values)
-    if existing is None:
-        kind.create(ctx, dict(values))
-        return "created", ()
+_FIND = object()
+
+
+def _changes(kind, existing, values):
     current = kind.current(existing)
-    changes = {
+    return {
         name: value
         for name, value in values.items()
         if name not in kind.key and show(kind.column(name), value) != show(kind.column(name), current.get(name))
     }
-    if not changes:
-        return "unchanged", ()
-    kind.update(ctx, existing, changes, values)
-    return "changed", changes.keys()
+
+
+def _import_one(kind, ctx, report, sheet, number, values, existing=_FIND):
+    """One row through the kind's one-row services; an unchanged row costs no write and no savepoint."""
+    try:
+        if existing is _FIND:
+            existing = kind.find(ctx, values)
+        changes = _changes(kind, existing, values) if existing is not None else None
+        if changes == {}:
+            sheet.note("unchanged", kind.key_text(values))
+            return
+        with transaction.atomic():  # a savepoint: a refused row leaves nothing behind, the next row goes on
+            if existing is None:
+                kind.create(ctx, dict(values))
+            else:
+                kind.update(ctx, existing, changes, values)
+    except (ValidationError, TransitionRefused, PermissionDenied) as error:
+        _report_refusal(report, kind, number, error)
+        return
+    sheet.note("created" if existing is None else "changed", kind.key_text(values), changes or ())
+
+
+def _import_chunk(kind, ctx, report, sheet, pending):
+    """New rows through the kind's batch service, existing ones through `_import_one`, in row order per outcome."""
+    rows = [values for _number, values in pending]
+    kind.preload(ctx, rows)
+    existing = kind.find_many(ctx, rows)
+    creates = []
+    for number, values in pending:
+        found = existing.get(kind.key_of(values))
+        if found is not None or not kind.batch_eligible(values):
+            _import_one(kind, ctx, report, sheet, number, values, found)
+            continue
+        try:
+            creates.append((number, values, kind.draft(ctx, dict(values))))
+        except ValidationError as error:
+            _report_refusal(report, kind, number, error)
+    if not creates:
+        return
+    with transaction.atomic():
+        results = kind.create_batch(ctx, [draft for _number, _values, draft in creates])
+    for (number, values, _draft), result in zip(creates, results, strict=True):
+        if isinstance(result, ValidationError):
+            _report_refusal(report, kind, number, result)
+        else:
+            sheet.note("created", kind.key_text(values))
 
 
 def _import_sheet(kind, rows, ctx, report):
     sheet = report.sheets.setdefault(kind.sheet, SheetReport())
     header = None
+    pending, keys = [], set()
     for number, cells in rows:
         if header is None:
             header = _header(kind, report, cells)
@@ -169,13 +216,17 @@ def _import_sheet(kind, rows, ctx, report):
         values = _parse(kind, report, number, header, cells)
         if values is None:
             continue
-        try:
-            with transaction.atomic():
-                outcome, fields = _import_row(kind, ctx, values)
-        except (ValidationError, TransitionRefused, PermissionDenied) as error:
-            _report_refusal(report, kind, number, error)
+        if not kind.batched:
+            _import_one(kind, ctx, report, sheet, number, values)
             continue
-        sheet.note(outcome, kind.key_text(values), fields)
+        key = kind.key_of(values)
+        if key in keys or len(pending) >= CHUNK_ROWS:
+            _import_chunk(kind, ctx, report, sheet, pending)
+            pending, keys = [], set()
+        pending.append((number, values))
+        keys.add(key)
+    if pending:
+        _import_chunk(kind, ctx, report, sheet, pending)
 
 
 def import_register(*, stream, filename, actor, apply=False) -> ImportReport:

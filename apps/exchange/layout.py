@@ -41,6 +41,33 @@ class Context:
             )
         return cache[key]
 
+    def preload(self, model, field, keys):
+        """Load the rows a chunk names in one query, so that the look-ups of its rows hit the cache."""
+        cache = self._cache.setdefault((model, field), {})
+        missing = {key for key in keys if key and key not in cache}
+        if missing:
+            for obj in model.objects.filter(**{f"{field}__in": missing}):
+                cache[getattr(obj, field)] = obj
+
+    def preload_services(self, pairs):
+        """Load the (vendor slug, service slug) pairs a chunk names; vendors already preloaded."""
+        vendors = self._cache.get((Vendor, "slug"), {})
+        cache = self._cache.setdefault((VendorService, "pair"), {})
+        wanted = {(vendors[v].pk, slug) for v, slug in pairs if v in vendors and (vendors[v].pk, slug) not in cache}
+        if wanted:
+            found = VendorService.objects.filter(
+                vendor_id__in={pk for pk, _slug in wanted}, slug__in={slug for _pk, slug in wanted}
+            )
+            by_pk = {vendor.pk: vendor for vendor in vendors.values()}
+            for service in found:
+                if (service.vendor_id, service.slug) in wanted:
+                    service.vendor = by_pk[service.vendor_id]  # a flow reads its service's vendor
+                    cache[(service.vendor_id, service.slug)] = service
+
+    def loaded_service(self, vendor, slug):
+        """The service if `preload_services` (or an earlier look-up) loaded it, else None; never a query."""
+        return self._cache.get((VendorService, "pair"), {}).get((vendor.pk, slug))
+
     def forget(self, model):
         self._cache = {k: v for k, v in self._cache.items() if k[0] is not model}
 
@@ -60,6 +87,8 @@ class Context:
         cache = self._cache.setdefault((VendorService, "pair"), {})
         if (vendor.pk, slug) not in cache:
             found = VendorService.objects.filter(vendor=vendor, slug=slug).first()
+            if found is not None:
+                found.vendor = vendor
             if found is None:
                 raise ValidationError(
                     {column: _("%(vendor)s has no service %(slug)r.") % {"vendor": vendor, "slug": slug}}
@@ -69,7 +98,14 @@ class Context:
 
 
 class Kind:
-    """One sheet. Subclasses name `sheet`, `columns`, `key`, and implement find/current/create/update/export."""
+    """One sheet. Subclasses name `sheet`, `columns`, `key`, and implement find/current/create/update/export.
+
+    A kind with `batched = True` also implements preload/find_many/draft/create_batch: the importer then creates
+    its new rows a chunk at a time through the owning app's batch service (the same rules as `create`, a constant
+    number of queries per chunk), and changes existing rows one by one through `update`.
+    """
+
+    batched = False
 
     sheet: str
     columns: tuple[Column, ...]
@@ -80,6 +116,32 @@ class Kind:
 
     def column(self, name):
         return next(column for column in self.columns if column.name == name)
+
+    def given(self, values):
+        """The row's values as the import compares and writes them (a kind drops cells that mean "the default")."""
+        return values
+
+    def key_of(self, values):
+        return tuple(values[name] for name in self.key)
+
+    def batch_eligible(self, values):
+        """False for a new row the batch service does not write (the importer creates it through `create`)."""
+        return True
+
+    def preload(self, ctx, rows):
+        """Load into `ctx` the rows that a chunk's rows name."""
+
+    def find_many(self, ctx, rows) -> dict:
+        """The existing rows of a chunk by `key_of`; a row whose reference does not resolve is left out."""
+        raise NotImplementedError
+
+    def draft(self, ctx, values):
+        """What the batch service needs for one new row; raises ValidationError as `create` would."""
+        raise NotImplementedError
+
+    def create_batch(self, ctx, drafts) -> list:
+        """Per draft, the new object or the ValidationError that refused it."""
+        raise NotImplementedError
 
     def key_text(self, values):
         return " / ".join(str(values[name]) for name in self.key)
@@ -125,14 +187,25 @@ class VendorKind(Kind):
     key = ("slug",)
     plain = ("legal_name", "display_name", "website", "domains", "hq_country", "category", "description")
 
+    batched = True
+
     def find(self, ctx, values):
         return Vendor.objects.filter(slug=values["slug"]).first()
+
+    def find_many(self, ctx, rows):
+        return {(vendor.slug,): vendor for vendor in Vendor.objects.filter(slug__in=[row["slug"] for row in rows])}
 
     def current(self, obj):
         return _fields_of(obj, self.plain)
 
     def create(self, ctx, values):
         return vendor_services.vendor_create(actor=ctx.actor, **values)
+
+    def draft(self, ctx, values):
+        return values
+
+    def create_batch(self, ctx, drafts):
+        return vendor_services.vendors_create_batch(actor=ctx.actor, rows=drafts)
 
     def update(self, ctx, obj, changes, values):
         return vendor_services.vendor_update(vendor=obj, actor=ctx.actor, **changes)
@@ -157,17 +230,48 @@ class ServiceKind(Kind):
     key = ("vendor", "slug")
     plain = ("name", "description", "business_criticality", "production_access", "handles_secrets")
 
+    def given(self, values):
+        # An empty criticality is the default on a new service and "leave it" on an existing one: otherwise the
+        # same file imported twice would try to blank it the second time.
+        if not values.get("business_criticality"):
+            values.pop("business_criticality", None)
+        return values
+
+    batched = True
+
     def find(self, ctx, values):
         return VendorService.objects.filter(vendor=ctx.vendor(values["vendor"]), slug=values["slug"]).first()
+
+    def preload(self, ctx, rows):
+        ctx.preload(Vendor, "slug", {row["vendor"] for row in rows})
+
+    def find_many(self, ctx, rows):
+        ctx.preload_services({(row["vendor"], row["slug"]) for row in rows})
+        found = {}
+        for row in rows:
+            try:
+                service = ctx.loaded_service(ctx.vendor(row["vendor"]), row["slug"])
+            except ValidationError:
+                continue  # an unknown vendor, that `draft` reports
+            if service is not None:
+                found[self.key_of(row)] = service
+        return found
 
     def current(self, obj):
         return _fields_of(obj, self.plain)
 
     def create(self, ctx, values):
+        vendor, values = self.draft(ctx, values)
+        return vendor_services.vendor_service_create(vendor=vendor, actor=ctx.actor, **values)
+
+    def draft(self, ctx, values):
         vendor = ctx.vendor(values.pop("vendor"))
         if not values.get("business_criticality"):
             values.pop("business_criticality", None)
-        return vendor_services.vendor_service_create(vendor=vendor, actor=ctx.actor, **values)
+        return vendor, values
+
+    def create_batch(self, ctx, drafts):
+        return vendor_services.vendor_services_create_batch(actor=ctx.actor, rows=drafts)
 
     def update(self, ctx, obj, changes, values):
         return vendor_services.vendor_service_update(service=obj, actor=ctx.actor, **changes)
@@ -339,6 +443,7 @@ class FlowKind(Kind):
     plain += ("estimated_records", "starts_on")
     field_columns = {"categories": "shared", "__all__": None}
     CATEGORY_COLUMNS = ("shared", "not_shared", "notes")
+    batched = True
 
     def find(self, ctx, values):
         return (
@@ -347,6 +452,37 @@ class FlowKind(Kind):
             .prefetch_related("flow_categories__category")
             .first()
         )
+
+    def batch_eligible(self, values):
+        return not values.get("ends_on")  # ending a new flow is a second write (flow_end), with its own history
+
+    def preload(self, ctx, rows):
+        ctx.preload(System, "slug", {row.get("system") for row in rows})
+        ctx.preload(Vendor, "slug", {row.get("vendor") for row in rows})
+        ctx.preload_services({(row.get("vendor"), row.get("service")) for row in rows})
+        codes = {code for row in rows for column in ("shared", "not_shared") for code in row.get(column) or ()}
+        ctx.preload(DataCategory, "code", codes)
+
+    def find_many(self, ctx, rows):
+        flows = (
+            DataFlow.objects.filter(code__in=[row["code"] for row in rows])
+            .select_related("system", "vendor", "service")
+            .prefetch_related("flow_categories__category")
+        )
+        return {(flow.code,): flow for flow in flows}
+
+    def draft(self, ctx, values):
+        # The order of flow_create's arguments in `create`: the categories are resolved (and refused) first.
+        categories = tuple(self._answers(ctx, values))
+        fields = {name: values[name] for name in self.plain if name in values}
+        fields["code"] = values["code"]
+        fields.update(self._links(ctx, values))
+        return datamap_services.FlowDraft(fields=fields, categories=categories)
+
+    def create_batch(self, ctx, drafts):
+        results = datamap_services.flows_create_batch(actor=ctx.actor, drafts=drafts)
+        ctx.touched_vendor_ids.update(flow.vendor_id for flow in results if isinstance(flow, DataFlow))
+        return results
 
     def current(self, flow):
         rows = list(flow.flow_categories.all())

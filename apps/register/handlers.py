@@ -11,8 +11,7 @@ from django.db import transaction
 from apps.dashboard.services import summaries_refresh
 from apps.incidents.choices import Severity
 from apps.reviews.services import incident_response_open
-from apps.risk.services import vendor_tier_recompute
-from apps.vendors.models import Vendor
+from apps.risk.services import tiers_recompute_all
 
 RESPONSE_SEVERITIES = frozenset({Severity.HIGH, Severity.CRITICAL})
 
@@ -25,11 +24,10 @@ class EventHandler:
 
     @transaction.atomic
     def data_map_changed(self, *, vendor_ids) -> None:
-        """What these vendors receive changed: refresh their dashboard summaries (a few queries for the whole set)
-        and recompute each one's tier once (4 queries per vendor)."""
+        """What these vendors receive changed: refresh their dashboard summaries and recompute their tiers, both
+        set-based (a fixed number of queries for the whole set, whether one vendor or an import's thousands)."""
         summaries_refresh(vendor_ids=vendor_ids)
-        for vendor in Vendor.objects.filter(pk__in=set(vendor_ids)).order_by("pk"):
-            vendor_tier_recompute(vendor=vendor, actor=self.actor)
+        tiers_recompute_all(vendor_ids=vendor_ids, actor=self.actor)
 
     @transaction.atomic
     def category_changed(self, *, vendor_ids) -> None:

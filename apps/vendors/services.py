@@ -13,8 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from apps.accounts.roles import require_security_reviewer
+from apps.core.batch import BATCH_SIZE, clean_loaded
 
 from .choices import VendorStatus
 from .models import Contact, Contract, Document, Subprocessor, Vendor, VendorService
@@ -100,6 +102,34 @@ def vendor_update(*, vendor: Vendor, actor, **changes) -> Vendor:
     return _write(vendor, _normalise_vendor(dict(changes)), VENDOR_FIELDS, actor=actor)
 
 
+@transaction.atomic
+def vendors_create_batch(*, actor, rows) -> list:
+    """`vendor_create` for many rows (dicts of its fields) in a constant number of queries.
+
+    The same rules: guarded fields refused, normalised, validated, always proposed, one history row each. Returns,
+    per row in order, the new vendor or the ValidationError that refused it (nothing is written for that row).
+    """
+    rows = [dict(row) for row in rows]
+    used = set(Vendor.objects.filter(slug__in=[row.get("slug") for row in rows]).values_list("slug"))
+    results, new = [], []
+    for fields in rows:
+        try:
+            _refuse_guarded_vendor_fields(fields)
+            unknown = set(fields) - VENDOR_FIELDS
+            if unknown:
+                raise TypeError(f"Vendor cannot be written with {', '.join(sorted(unknown))}")
+            vendor = Vendor(status=VendorStatus.PROPOSED, **_normalise_vendor(fields))
+            clean_loaded(vendor, taken=[(("slug",), used, None)])
+        except ValidationError as error:
+            results.append(error)
+            continue
+        used.add((vendor.slug,))
+        results.append(vendor)
+        new.append(vendor)
+    bulk_create_with_history(new, Vendor, batch_size=BATCH_SIZE, default_user=actor)
+    return results
+
+
 # --- what a vendor does for us ----------------------------------------------------------------------------------
 @transaction.atomic
 def vendor_service_create(*, vendor: Vendor, actor, **fields) -> VendorService:
@@ -110,6 +140,37 @@ def vendor_service_create(*, vendor: Vendor, actor, **fields) -> VendorService:
 def vendor_service_update(*, service: VendorService, actor, **changes) -> VendorService:
     """Change a service; it stays with its vendor (flows and subprocessors hang off it)."""
     return _write(service, changes, SERVICE_FIELDS, actor=actor)
+
+
+@transaction.atomic
+def vendor_services_create_batch(*, actor, rows) -> list:
+    """`vendor_service_create` for many (vendor, fields) pairs in a constant number of queries.
+
+    Returns, per pair in order, the new service or the ValidationError that refused it.
+    """
+    rows = list(rows)
+    used = set(
+        VendorService.objects.filter(
+            vendor_id__in={vendor.pk for vendor, _fields in rows}, slug__in={fields.get("slug") for _v, fields in rows}
+        ).values_list("vendor_id", "slug")
+    )
+    constraint = next(c for c in VendorService._meta.constraints if c.name == "vendorservice_unique_slug_per_vendor")
+    results, new = [], []
+    for vendor, fields in rows:
+        unknown = set(fields) - SERVICE_FIELDS
+        if unknown:
+            raise TypeError(f"VendorService cannot be written with {', '.join(sorted(unknown))}")
+        service = VendorService(vendor=vendor, **fields)
+        try:
+            clean_loaded(service, taken=[(("vendor", "slug"), used, constraint.violation_error_message)])
+        except ValidationError as error:
+            results.append(error)
+            continue
+        used.add((vendor.pk, service.slug))
+        results.append(service)
+        new.append(service)
+    bulk_create_with_history(new, VendorService, batch_size=BATCH_SIZE, default_user=actor)
+    return results
 
 
 # --- contracts ----------------------------------------------------------------------------------------------------

@@ -15,13 +15,13 @@ def recomputes(monkeypatch):
     from apps.register import handlers
 
     calls = []
-    real = handlers.vendor_tier_recompute
+    real = handlers.tiers_recompute_all
 
     def counting(**kwargs):
-        calls.append(kwargs["vendor"].pk)
+        calls.extend(sorted(set(kwargs["vendor_ids"])))  # each vendor recomputed once per call
         return real(**kwargs)
 
-    monkeypatch.setattr(handlers, "vendor_tier_recompute", counting)
+    monkeypatch.setattr(handlers, "tiers_recompute_all", counting)
     return calls
 
 
