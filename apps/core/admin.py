@@ -101,6 +101,10 @@ class ServiceAdmin(ListFieldsMixin, AuditedAdmin):
     request back and shows the page again with the reason on the form — the field it names, or the top.
     """
 
+    class Media:
+        # After jQuery and its `django` namespace, which every change page loads first.
+        js = ("admin/js/vendor/jquery/jquery.min.js", "admin/js/jquery.init.js", "core/autocomplete-on-focus.js")
+
     def create(self, request, obj, form):
         raise PermissionDenied("Records of this kind are not added here.")
 

@@ -44,6 +44,7 @@ def workspace_view(*, write=False, buyers_to_intake=False):
             _check(request, write=write or request.method == "POST")
             request.workspace_can_write = is_security_reviewer(request.user)
             request.workspace_can_manage_users = is_administrator(request.user)
+            request.workspace_can_read = True
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -66,6 +67,7 @@ def administrator_view(view):
             raise PermissionDenied(MFA_REQUIRED_MESSAGE)
         request.workspace_can_write = is_security_reviewer(user)
         request.workspace_can_manage_users = True
+        request.workspace_can_read = can_read(user)  # an administrator may hold no register role
         return view(request, *args, **kwargs)
 
     return wrapped
