@@ -21,8 +21,9 @@
     wrapper.className = "picker";
     const label = document.createElement("label");
     label.htmlFor = `${id}-input`;
+    label.id = `${id}-label`;
     label.className = "picker__label";
-    label.textContent = `Find ${labelOf(select).replace(/\s*\(.*\)$/, "").toLowerCase()}`;
+    label.textContent = `Find in “${labelOf(select)}”`;
     const input = document.createElement("input");
     input.type = "text";
     input.id = `${id}-input`;
@@ -35,7 +36,7 @@
     list.id = `${id}-list`;
     list.className = "picker__list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", labelOf(select));
+    list.setAttribute("aria-labelledby", label.id);
     if (select.multiple) list.setAttribute("aria-multiselectable", "true");
     list.hidden = true;
     const status = document.createElement("p");
