@@ -67,6 +67,17 @@ class AuditedAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+def _writable_prepopulated(prepopulated, readonly):
+    """Keep the slugs to prefill that the form shows as inputs: a slug fixed once it exists is read-only on the
+    change page, where prefilling it would fail."""
+    readonly = set(readonly)
+    return {
+        field: sources
+        for field, sources in prepopulated.items()
+        if field not in readonly and not readonly.intersection(sources)
+    }
+
+
 class ServiceInline(ListFieldsMixin):
     """Mixin for an inline whose rows are written by a service.
 
@@ -88,6 +99,11 @@ class ServiceInline(ListFieldsMixin):
     def remove(self, request, obj):
         raise PermissionDenied("These rows cannot be deleted.")
 
+    def get_prepopulated_fields(self, request, obj=None):
+        return _writable_prepopulated(
+            super().get_prepopulated_fields(request, obj), self.get_readonly_fields(request, obj)
+        )
+
 
 class ServiceAdmin(ListFieldsMixin, AuditedAdmin):
     """An admin whose writes all go through services.
@@ -100,6 +116,11 @@ class ServiceAdmin(ListFieldsMixin, AuditedAdmin):
     A refusal (ValidationError, TransitionRefused, PermissionDenied) raised by any of these rolls the whole
     request back and shows the page again with the reason on the form — the field it names, or the top.
     """
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return _writable_prepopulated(
+            super().get_prepopulated_fields(request, obj), self.get_readonly_fields(request, obj)
+        )
 
     class Media:
         # After jQuery and its `django` namespace, which every change page loads first.
