@@ -2,9 +2,26 @@
 
 from django.conf import settings
 from django.contrib.admin import AdminSite
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.auth import get_user_model
 from django_otp.admin import OTPAdminAuthenticationForm
 
 from .mfa import has_verified_second_factor
+from .roles import is_security_reviewer
+
+
+class OwnerAutocompleteView(AutocompleteJsonView):
+    """Reviewers pick owners (of systems, findings, actions) from the users, whose admin pages are not theirs:
+    without this the owner autocomplete answered 403 and listed nothing. It returns only ids and names."""
+
+    def has_perm(self, request, obj=None):
+        if self.model_admin.model is get_user_model() and is_security_reviewer(request.user):
+            return True
+        return super().has_perm(request, obj)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.filter(is_active=True) if queryset.model is get_user_model() else queryset
 
 
 class VendorriskAdminSite(AdminSite):
@@ -19,6 +36,9 @@ class VendorriskAdminSite(AdminSite):
             # Every staff user here, reviewer or not: the admin is the reviewers' door (reports and intake pages too).
             return has_verified_second_factor(request.user)
         return allowed
+
+    def autocomplete_view(self, request):
+        return OwnerAutocompleteView.as_view(admin_site=self)(request)
 
     def login(self, request, extra_context=None):
         if settings.ADMIN_REQUIRES_OTP:

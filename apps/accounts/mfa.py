@@ -8,7 +8,7 @@ tokens that only a security reviewer or an operator issues (see apps.api.auth).
 
 from django.conf import settings
 
-from .roles import is_security_reviewer
+from .roles import is_administrator, is_security_reviewer
 
 MFA_REQUIRED_MESSAGE = (
     "Security reviewers need a verified second factor. Sign in with the code from your authenticator app "
@@ -24,8 +24,9 @@ IDP_SECOND_FACTOR_SESSION_KEY = "sso_second_factor_user"
 
 
 def second_factor_required(user) -> bool:
-    """Whether this user must show a second factor at the doors (security reviewers, superusers included)."""
-    return bool(settings.ADMIN_REQUIRES_OTP) and is_security_reviewer(user)
+    """Whether this user must show a second factor at the doors: security reviewers and register administrators
+    (who hand out roles and tokens), superusers included."""
+    return bool(settings.ADMIN_REQUIRES_OTP) and (is_security_reviewer(user) or is_administrator(user))
 
 
 def has_verified_second_factor(user, auth=None) -> bool:

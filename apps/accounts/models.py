@@ -57,3 +57,35 @@ class MfaEnrolmentLink(models.Model):
     @property
     def is_usable(self):
         return self.used_at is None and self.expires_at > timezone.now()
+
+
+class AccountEvent(models.Model):
+    """What a register administrator did to an account: the audit trail of people and their access.
+
+    Written by apps.accounts.services next to every change of a user, a role, an MFA enrolment or a token, so
+    "who gave this person the reviewer role, and when" has one answer.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Account created"
+        DEACTIVATED = "deactivated", "Account deactivated"
+        REACTIVATED = "reactivated", "Account reactivated"
+        ROLES_CHANGED = "roles_changed", "Roles changed"
+        MFA_RESET = "mfa_reset", "MFA enrolment reset"
+        TOKEN_ISSUED = "token_issued", "API token issued"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "account event"
+        ordering = ("-at", "-id")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.user} by {self.actor or 'an operator'}"

@@ -80,6 +80,16 @@ def is_security_reviewer(user):
     return has_role(user, SECURITY_REVIEWER)
 
 
+def is_administrator(user):
+    return has_role(user, ADMINISTRATOR)
+
+
+def require_administrator(actor, what):
+    """Raise PermissionDenied unless `actor` is a register administrator (or a superuser)."""
+    if not is_administrator(actor):
+        raise PermissionDenied(f"Only a register administrator may {what}.")
+
+
 def require_security_reviewer(actor, what):
     """Raise PermissionDenied unless `actor` is a security reviewer; `what` finishes "Only a security reviewer may…"."""
     if not is_security_reviewer(actor):

@@ -67,6 +67,17 @@ class AuditedAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+def _writable_prepopulated(prepopulated, readonly):
+    """Keep the slugs to prefill that the form shows as inputs: a slug fixed once it exists is read-only on the
+    change page, where prefilling it would fail."""
+    readonly = set(readonly)
+    return {
+        field: sources
+        for field, sources in prepopulated.items()
+        if field not in readonly and not readonly.intersection(sources)
+    }
+
+
 class ServiceInline(ListFieldsMixin):
     """Mixin for an inline whose rows are written by a service.
 
@@ -88,6 +99,11 @@ class ServiceInline(ListFieldsMixin):
     def remove(self, request, obj):
         raise PermissionDenied("These rows cannot be deleted.")
 
+    def get_prepopulated_fields(self, request, obj=None):
+        return _writable_prepopulated(
+            super().get_prepopulated_fields(request, obj), self.get_readonly_fields(request, obj)
+        )
+
 
 class ServiceAdmin(ListFieldsMixin, AuditedAdmin):
     """An admin whose writes all go through services.
@@ -104,6 +120,15 @@ class ServiceAdmin(ListFieldsMixin, AuditedAdmin):
     # A filtered page says "N results" without also counting the whole table: that second COUNT(*) walks
     # every row (100,000 flows, 1,000,000 category rows at 10,000 vendors) on every page view.
     show_full_result_count = False
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return _writable_prepopulated(
+            super().get_prepopulated_fields(request, obj), self.get_readonly_fields(request, obj)
+        )
+
+    class Media:
+        # After jQuery and its `django` namespace, which every change page loads first.
+        js = ("admin/js/vendor/jquery/jquery.min.js", "admin/js/jquery.init.js", "core/autocomplete-on-focus.js")
 
     def create(self, request, obj, form):
         raise PermissionDenied("Records of this kind are not added here.")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
-from apps.accounts.roles import DASHBOARD, PROCUREMENT, SECURITY_REVIEWER
+from apps.accounts.roles import ADMINISTRATOR, DASHBOARD, PROCUREMENT, SECURITY_REVIEWER
 from apps.accounts.services import api_token_create, demo_user_ensure
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -18,6 +18,8 @@ DEMO_USERS = (
     ("reviewer2", SECURITY_REVIEWER, "reviewer2@example.com"),
     ("buyer", PROCUREMENT, "buyer@example.com"),
     ("dashboard", DASHBOARD, "dashboard@example.com"),
+    # Manages people, roles and tokens at /users/ (and nothing of the register).
+    ("admin", ADMINISTRATOR, "admin@example.com"),
 )
 
 

@@ -25,6 +25,7 @@ class DataCategoryAdmin(ServiceAdmin):
     list_filter = ["sensitivity", "is_special_category", "is_secret", "is_personal_data"]
     search_fields = ["code", "name", "description", "dpv_term"]
     autocomplete_fields = ["parent"]
+    prepopulated_fields = {"code": ["name"]}
     readonly_fields = ["path", "created_at", "updated_at"]
     ordering = ["path"]
 
@@ -45,6 +46,7 @@ class SystemAdmin(ServiceAdmin):
     list_display = ["name", "slug", "url", "owner", "flow_count"]
     search_fields = ["slug", "name", "url", "description"]
     autocomplete_fields = ["owner"]
+    prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["owner"]
     readonly_fields = ["created_at", "updated_at"]
 

@@ -47,6 +47,7 @@ class IctFunctionAdmin(ServiceAdmin):
     list_display = ("identifier", "name", "entity", "criticality")
     list_select_related = ("entity",)
     search_fields = ("identifier", "name")
+    prepopulated_fields = {"identifier": ["name"]}
 
     def create(self, request, obj, form):
         fields = {name: form.cleaned_data[name] for name in services.FUNCTION_FIELDS if name in form.cleaned_data}

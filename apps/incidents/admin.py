@@ -72,6 +72,7 @@ class IncidentChildInline(ServiceInline, admin.TabularInline):
 class SourceInline(IncidentChildInline):
     model = IncidentSource
     fields = ("key", "kind", "title", "publisher", "url", "language", "published_on", "reliability", "excerpt")
+    prepopulated_fields = {"key": ["title"]}
 
     def write(self, request, parent, form):
         if form.instance._state.adding:
@@ -262,6 +263,7 @@ class IncidentAdmin(ServiceAdmin):
     search_fields = ("slug", "title", "vendor__display_name")
     actions = ("approve_notices",)
     readonly_fields = ("notification_panel", "conflicts_panel", "unsupported_panel", "datamap_panel", "recorded_by")
+    prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ("affected_systems", "affected_flows")
     fieldsets = (
         (None, {"fields": ("slug", "vendor", "title", "summary", "severity", "status", "recorded_by")}),

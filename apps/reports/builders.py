@@ -311,6 +311,7 @@ def _dataflow_report(vendor, *, lang, generated_by, now):
             {
                 "id": review.pk,
                 "kind": review.kind,
+                "kind_label": str(review.get_kind_display()),
                 "state": review.state,
                 "state_label": str(review.get_state_display()),
                 "tier": review.tier,
@@ -325,7 +326,9 @@ def _dataflow_report(vendor, *, lang, generated_by, now):
                 "slug": incident.slug,
                 "title": incident.title,
                 "severity": incident.severity,
+                "severity_label": str(incident.get_severity_display()),
                 "status": incident.status,
+                "status_label": str(incident.get_status_display()),
                 "vendor_detected_at": _iso(incident.vendor_detected_at),
                 "exposure": _exposure_lists(incident.exposures.all(), with_source=False),
             }

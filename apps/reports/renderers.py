@@ -336,7 +336,12 @@ def _dataflow_md(report):
     lines += _table(
         (_t("Kind"), _t("State"), _t("Created"), _t("Decided")),
         [
-            (_md(r["kind"]), _md(r["state_label"]), readable_time(r["created_at"]), readable_time(r["decided_at"]))
+            (
+                _md(r["kind_label"]),
+                _md(r["state_label"]),
+                readable_time(r["created_at"]),
+                readable_time(r["decided_at"]),
+            )
             for r in report["reviews"]
         ],
     )
@@ -346,7 +351,7 @@ def _dataflow_md(report):
         [
             (
                 _md(i["title"]),
-                _md(i["severity"]),
+                _md(i["severity_label"]),
                 readable_time(i["vendor_detected_at"]),
                 _names(i["exposure"]["exposed"]),
                 _names(i["exposure"]["not_exposed"]),

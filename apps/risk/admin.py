@@ -45,6 +45,7 @@ class SecurityRequirementAdmin(ServiceAdmin):
     list_filter = ["is_active"]
     search_fields = ["code", "title", "description"]
     fields = ["code", *REQUIREMENT_FIELDS]
+    prepopulated_fields = {"code": ["title"]}
 
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj else []

@@ -49,6 +49,7 @@ class RowInline(ServiceInline):
 class VendorServiceInline(RowInline, admin.TabularInline):
     model = VendorService
     fields = ["slug", "name", "business_criticality", "production_access", "handles_secrets", "description"]
+    prepopulated_fields = {"slug": ["name"]}
     allowed_fields = services.SERVICE_FIELDS
     extra = 0
     show_change_link = True
@@ -321,6 +322,7 @@ class VendorServiceAdmin(ServiceAdmin):
     list_select_related = ["vendor"]
     search_fields = ["name", "slug", "vendor__display_name", "vendor__slug"]
     autocomplete_fields = ["vendor"]
+    prepopulated_fields = {"slug": ["name"]}
 
     def get_readonly_fields(self, request, obj=None):
         # Flows and subprocessors hang off a service: it stays with its vendor.

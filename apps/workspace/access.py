@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 from apps.accounts.mfa import MFA_REQUIRED_MESSAGE, second_factor_missing
-from apps.accounts.roles import DASHBOARD, PROCUREMENT, has_role, is_security_reviewer
+from apps.accounts.roles import DASHBOARD, PROCUREMENT, has_role, is_administrator, is_security_reviewer
 
 
 def can_read(user) -> bool:
@@ -43,8 +43,31 @@ def workspace_view(*, write=False, buyers_to_intake=False):
                 return redirect("intake:list")
             _check(request, write=write or request.method == "POST")
             request.workspace_can_write = is_security_reviewer(request.user)
+            request.workspace_can_manage_users = is_administrator(request.user)
+            request.workspace_can_read = True
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorate
+
+
+def administrator_view(view):
+    """Decorate a user-management view: log in first; then register administrators only, with their second
+    factor (they hand out roles and tokens, so a password alone must not be enough)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_administrator(user):
+            raise PermissionDenied("Only a register administrator may manage users, roles and tokens.")
+        if second_factor_missing(user):
+            raise PermissionDenied(MFA_REQUIRED_MESSAGE)
+        request.workspace_can_write = is_security_reviewer(user)
+        request.workspace_can_manage_users = True
+        request.workspace_can_read = can_read(user)  # an administrator may hold no register role
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -19,6 +19,17 @@ from apps.vendors.choices import DocumentKind
 from apps.vendors.models import Document
 
 
+class WorkspaceForm(forms.Form):
+    """Marks every model picker (a select of vendors' documents, categories, sources, owners…) for
+    workspace/picker.js, which lists its options as soon as it is focused; the select still works without it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and isinstance(field.widget, forms.Select):
+                field.widget.attrs["data-picker"] = ""
+
+
 def _source_label(source):
     return f"{source.title} (reliability: {source.get_reliability_display().lower()})"
 
@@ -32,7 +43,7 @@ class RequirementChoice(forms.ModelMultipleChoiceField):
         return _requirement_label(obj)
 
 
-class MarkMetForm(forms.Form):
+class MarkMetForm(WorkspaceForm):
     vendor_requirements = RequirementChoice(
         queryset=VendorRequirement.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -54,7 +65,7 @@ class MarkMetForm(forms.Form):
         self.fields["evidence"].queryset = Document.objects.filter(pk__in=[doc.pk for doc in evidence_choices])
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(WorkspaceForm):
     review = forms.ModelChoiceField(queryset=None, label="Review the exception is granted on", empty_label=None)
     vendor_requirement = forms.ModelChoiceField(queryset=None, label="Requirement", empty_label="Choose a requirement")
     justification = forms.CharField(label="Why the gap is acceptable", widget=forms.Textarea(attrs={"rows": 3}))
@@ -74,24 +85,24 @@ class ExceptionForm(forms.Form):
             self.initial.setdefault("expires_on", timezone.localdate() + datetime.timedelta(days=90))
 
 
-class OpenReviewForm(forms.Form):
+class OpenReviewForm(WorkspaceForm):
     kind = forms.ChoiceField(
         choices=[(k, label) for k, label in ReviewKind.choices if k != ReviewKind.INCIDENT], label="Kind of review"
     )
 
 
-class OffboardingForm(forms.Form):
+class OffboardingForm(WorkspaceForm):
     reason = forms.CharField(
         label="Why the vendor is leaving", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(WorkspaceForm):
     note = forms.CharField(required=False, label="Note for the record", widget=forms.Textarea(attrs={"rows": 2}))
     conditions = forms.CharField(required=False, label="Conditions", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class SourceForm(forms.Form):
+class SourceForm(WorkspaceForm):
     kind = forms.ChoiceField(choices=SourceKind.choices, label="Kind of source")
     title = forms.CharField(max_length=300, label="Title")
     reliability = forms.TypedChoiceField(coerce=int, choices=Reliability.choices, label="Reliability")
@@ -100,7 +111,7 @@ class SourceForm(forms.Form):
     published_on = forms.DateField(required=False, label="Published on", widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class ExposuresForm(forms.Form):
+class ExposuresForm(WorkspaceForm):
     """One status for several categories at once, backed by one source of this incident."""
 
     categories = forms.ModelMultipleChoiceField(
@@ -119,7 +130,7 @@ class ExposuresForm(forms.Form):
         self.fields["source"].label_from_instance = _source_label
 
 
-class EventForm(forms.Form):
+class EventForm(WorkspaceForm):
     kind = forms.ChoiceField(choices=TimelineEventKind.choices, label="Kind of event")
     occurred_at = forms.DateTimeField(required=False, label="When (YYYY-MM-DD HH:MM, UTC)")
     description = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 2}))
@@ -131,7 +142,7 @@ class EventForm(forms.Form):
         self.fields["source"].label_from_instance = _source_label
 
 
-class ActionForm(forms.Form):
+class ActionForm(WorkspaceForm):
     kind = forms.ChoiceField(choices=ActionKind.choices, label="Kind of action")
     description = forms.CharField(label="What must be done", widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ModelChoiceField(queryset=None, required=False, label="Owner", empty_label="Nobody yet")
@@ -143,7 +154,7 @@ class ActionForm(forms.Form):
         self.fields["owner"].queryset = users.filter(groups__name=SECURITY_REVIEWER).order_by("username")
 
 
-class ActivateForm(forms.Form):
+class ActivateForm(WorkspaceForm):
     """No fields: the gate (an approved review for the current tier and baseline) is the service's to check."""
 
 
@@ -158,7 +169,7 @@ class LinesField(forms.CharField):
         return list(dict.fromkeys(item for item in items if item))
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(WorkspaceForm):
     """A scope change after first disclosure: kept as a new version next to every earlier one."""
 
     reason = forms.CharField(label="Why the scope changes", widget=forms.Textarea(attrs={"rows": 2}))
@@ -176,7 +187,7 @@ class AmendmentForm(forms.Form):
         self.fields["source"].label_from_instance = _source_label
 
 
-class RecordIncidentForm(forms.Form):
+class RecordIncidentForm(WorkspaceForm):
     """A breach at this vendor, in the few facts known on day one; the rest is added on the incident's page."""
 
     title = forms.CharField(max_length=200, label="Title")
@@ -198,7 +209,7 @@ class RecordIncidentForm(forms.Form):
         )
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(WorkspaceForm):
     """Evidence received from the vendor (the file itself is uploaded in the admin, behind the upload limits)."""
 
     kind = forms.ChoiceField(choices=DocumentKind.choices, label="Kind of document")

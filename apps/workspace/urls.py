@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, incidents, reviews, vendors
+from .views import dashboard, incidents, reviews, users, vendors
 
 app_name = "workspace"
 urlpatterns = [
@@ -24,6 +24,14 @@ urlpatterns = [
     path("incidents/<int:pk>/timeline/", incidents.incident_append_event, name="incident-event"),
     path("incidents/<int:pk>/actions/", incidents.incident_add_action, name="incident-action"),
     path("incidents/<int:pk>/amendments/", incidents.incident_amend, name="incident-amend"),
+    path("users/", users.user_list, name="user-list"),
+    path("users/<int:pk>/", users.user_page, name="user"),
+    path("users/<int:pk>/roles/", users.user_roles, name="user-roles"),
+    path("users/<int:pk>/deactivate/", users.user_deactivate_view, name="user-deactivate"),
+    path("users/<int:pk>/reactivate/", users.user_reactivate_view, name="user-reactivate"),
+    path("users/<int:pk>/mfa-reset/", users.user_mfa_reset_view, name="user-mfa-reset"),
+    path("users/<int:pk>/tokens/", users.user_token_create, name="user-token-create"),
+    path("users/<int:pk>/tokens/<int:token_id>/revoke/", users.user_token_revoke, name="user-token-revoke"),
     path("reviews/<int:pk>/", reviews.review_page, name="review"),
     path("reviews/<int:pk>/<str:action>/", reviews.review_move, name="review-move"),
 ]

@@ -75,9 +75,11 @@ def test_a_reviewer_records_an_incident_at_a_crm_vendor_and_reads_its_page(live_
         source.get_by_label("Reliability").select_option(label="High")
         source.get_by_role("button", name="Add source").click()
         exposures = page.locator("#set-exposures")
-        exposures.get_by_label("Data categories").select_option(label=["Email address", "Name"])
+        exposures.get_by_label("Data categories", exact=True).select_option(label=["Email address", "Name"])
         exposures.get_by_label("What happened to them").select_option("exposed")
-        exposures.get_by_label("According to").select_option(label="Acme security notice (reliability: high)")
+        exposures.get_by_label("According to", exact=True).select_option(
+            label="Acme security notice (reliability: high)"
+        )
         exposures.get_by_role("button", name="Record exposures").click()
         page.get_by_text("2 exposure(s) recorded.").wait_for()
 
@@ -125,7 +127,7 @@ def test_a_blocked_review_is_made_approvable_in_bulk_and_a_second_reviewer_appro
         form = page.locator("#mark-met")
         for box in form.get_by_role("checkbox").all():
             box.check()
-        evidence = form.get_by_label("Evidence (this vendor's unexpired documents)")
+        evidence = form.get_by_label("Evidence (this vendor's unexpired documents)", exact=True)
         assert "Other vendor" not in evidence.inner_text()
         evidence.select_option(label="Acme CRM — Acme SOC 2 report")
         form.get_by_role("button", name="Mark met").click()
@@ -183,7 +185,7 @@ def test_a_buyer_asks_a_reviewer_approves_and_the_buyer_sees_approved_and_is_ema
         form = page.locator("#mark-met")
         for box in form.get_by_role("checkbox").all():
             box.check()
-        form.get_by_label("Evidence (this vendor's unexpired documents)").select_option(
+        form.get_by_label("Evidence (this vendor's unexpired documents)", exact=True).select_option(
             label="Pageview Analytics — Pageview SOC 2"
         )
         form.get_by_role("button", name="Mark met").click()

@@ -4,7 +4,7 @@ import datetime
 
 from django import template
 
-from apps.incidents.choices import SourceKind
+from apps.incidents.choices import ExposureStatus, SourceKind
 
 register = template.Library()
 
@@ -32,6 +32,13 @@ def source_kind(value):
         return SourceKind(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def claim_value(value):
+    """A claim's value as people read it: an exposure status by its label ("Not exposed", in the page's
+    language), any other value (a date, an attacker's name) as the source put it."""
+    return ExposureStatus(value).label if value in ExposureStatus.values else value
 
 
 @register.filter
