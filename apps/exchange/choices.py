@@ -1,8 +1,9 @@
 """Controlled values of the DORA register of information, as the EBA DPM codes them (`eba_*` members).
 
 Source: Commission Implementing Regulation (EU) 2024/2956, Annex II/III, and the EBA DPM 4.0 dictionary of the
-DORA taxonomy (reporting framework 4.0). The member codes below were cross-read against a public copy of those
-lists; see apps/exchange/dora/TEMPLATES.md for what could not be verified against the taxonomy itself.
+DORA taxonomy (reporting framework 4.0). The member codes below were checked against the EBA's "List of possible
+values for all data fields with drop downs" (3 March 2025) as extracted by a public implementation; see
+apps/exchange/dora/TEMPLATES.md for the sources and for what could not be verified against the taxonomy itself.
 """
 
 from django.db import models
@@ -29,8 +30,14 @@ class Hierarchy(models.TextChoices):
 
 
 class CodeType(models.TextChoices):
+    """The two types of code a legal person may be identified by in B_05.01 (EBA rule v8817: LEI or EUID).
+
+    The EBA list of possible values (3 March 2025) also has qx2001 national code, qx2003 CRN, qx2004 VAT and
+    qx2005 passport number, for individuals; the register records legal persons only, so they are not offered.
+    """
+
     LEI = "eba_qCO:qx2000", _("LEI")
-    EUID = "eba_qCO:qx2001", _("EUID")
+    EUID = "eba_qCO:qx2002", _("EUID")
 
 
 class PersonType(models.TextChoices):

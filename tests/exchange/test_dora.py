@@ -137,3 +137,33 @@ def test_validate_exits_non_zero_naming_the_finding(demo):
     ArrangementDetails.objects.update(function_identifiers=["payments-processing"])
     with pytest.raises(CommandError, match=r"B_02.02 row 2 c0050 \[referential\]"):
         call_command("export_dora_roi", "--reference-date", "2025-12-31", "--validate", stdout=io.StringIO())
+
+
+def test_an_euid_provider_is_coded_qx2002_and_checked_as_an_euid(demo, reviewer):
+    # The EBA list of possible values: qx2002 is EUID, qx2001 is "National code" (TEMPLATES.md).
+    vendor = Vendor.objects.get(slug="mixpanel")
+    provider_identity_set(vendor=vendor, actor=reviewer, code="DEK1101R.HRB116737", code_type="eba_qCO:qx2002")
+    tables = build_roi(reference_date=DAY)
+    row = next(r for r in tables["B_05.01"] if r["c0010"] == "DEK1101R.HRB116737")
+    assert row["c0020"] == "eba_qCO:qx2002"
+    assert _findings() == []
+    ProviderIdentity.objects.filter(vendor=vendor).update(code="not an euid")
+    assert ("B_05.01", "c0010", "format") in _rules(_findings())
+
+
+def test_the_old_euid_member_is_refused_as_a_type_of_code(demo):
+    tables = build_roi(reference_date=DAY)
+    for row in tables["B_05.01"]:
+        row["c0020"] = "eba_qCO:qx2001"
+    assert ("B_05.01", "c0020", "controlled") in _rules(validate_roi(tables))
+
+
+def test_b_99_01_is_one_definition_column_per_closed_list_member(demo):
+    out = io.BytesIO()
+    write_package(out, build_roi(reference_date=DAY), reference_date=DAY)
+    with zipfile.ZipFile(out) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("/b_99.01.csv"))
+        header = archive.read(name).decode().splitlines()[0].split(",")
+    assert header == [f"c{n:04d}" for n in range(10, 200, 10)]
+    definitions = {f"c{n:04d}": "What we mean by it." for n in range(10, 200, 10)}
+    assert validate_roi({**build_roi(reference_date=DAY), "B_99.01": [definitions]}) == []

@@ -2,8 +2,9 @@
 
 Source: Commission Implementing Regulation (EU) 2024/2956 of 29 November 2024 (OJ L, 2024/2956, 2.12.2024), Annex I
 (templates B_01.01 … B_07.01 and B_99.01, columns c0010 …) and Annex II (instructions), as carried into the EBA
-reporting framework 4.0 (DPM 2.0 / xBRL-CSV taxonomy for the RoI, files `b_XX.XX.csv`). apps/exchange/dora/TEMPLATES.md
-says what was checked against which text and what could not be verified. tests/exchange/test_dora.py compares every
+reporting framework 4.0 (DPM 2.0 / xBRL-CSV taxonomy for the RoI, files `b_XX.XX.csv`), checked against the EBA's
+annotated table layout DORA 4.0 and sample package. apps/exchange/dora/TEMPLATES.md says what was checked against
+which source and what could not be verified. tests/exchange/test_dora.py compares every
 package's headers with this table.
 
 Each column: (code, label, kind, mandatory). Kinds: text, lei, code (a provider's code: checked as its type says),
@@ -60,6 +61,29 @@ class Template:
 
 
 C = TemplateColumn
+
+# B_99.01's columns: the closed-list member each one defines.
+DEFINITION_COLUMNS = (
+    ("c0010", "Type of contractual arrangement (B_02.01.0020): standalone arrangement"),
+    ("c0020", "Type of contractual arrangement (B_02.01.0020): overarching arrangement"),
+    ("c0030", "Type of contractual arrangement (B_02.01.0020): subsequent or associated arrangement"),
+    ("c0040", "Sensitiveness of the data stored (B_02.02.0170): low"),
+    ("c0050", "Sensitiveness of the data stored (B_02.02.0170): medium"),
+    ("c0060", "Sensitiveness of the data stored (B_02.02.0170): high"),
+    ("c0070", "Impact of discontinuing the function (B_06.01.0100): low"),
+    ("c0080", "Impact of discontinuing the function (B_06.01.0100): medium"),
+    ("c0090", "Impact of discontinuing the function (B_06.01.0100): high"),
+    ("c0100", "Substitutability (B_07.01.0050): not substitutable"),
+    ("c0110", "Substitutability (B_07.01.0050): highly complex substitutability"),
+    ("c0120", "Substitutability (B_07.01.0050): medium complexity"),
+    ("c0130", "Substitutability (B_07.01.0050): easily substitutable"),
+    ("c0140", "Possibility of reintegration (B_07.01.0090): easy"),
+    ("c0150", "Possibility of reintegration (B_07.01.0090): difficult"),
+    ("c0160", "Possibility of reintegration (B_07.01.0090): highly complex"),
+    ("c0170", "Impact of discontinuing the ICT services (B_07.01.0100): low"),
+    ("c0180", "Impact of discontinuing the ICT services (B_07.01.0100): medium"),
+    ("c0190", "Impact of discontinuing the ICT services (B_07.01.0100): high"),
+)
 TEMPLATES = (
     Template(
         "B_01.01",
@@ -259,11 +283,9 @@ TEMPLATES = (
     Template(
         "B_99.01",
         "Definitions from entities making use of the ICT services",
-        (
-            C("c0010", "Template and column the definition is for"),
-            C("c0020", "Value used"),
-            C("c0030", "Definition"),
-        ),
+        # One row, one free-text column per member of six closed lists: what the entity means by each value
+        # (EBA annotated table layout DORA 4.0). No active EBA rule makes any of them mandatory.
+        tuple(C(code, label, "text", False) for code, label in DEFINITION_COLUMNS),
     ),
 )
 TEMPLATES_BY_CODE = {template.code: template for template in TEMPLATES}
