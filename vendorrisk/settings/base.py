@@ -300,6 +300,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.accounts.permissions.RolePermission"],
+    # DRF's JSON, written by orjson (apps/api/renderers.py); the browsable API stays for people.
+    "DEFAULT_RENDERER_CLASSES": [
+        "apps.api.renderers.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     # JSON bodies must be one object of bounded depth (apps/api/parsers.py); forms for the browsable API.
     "DEFAULT_PARSER_CLASSES": [
         "apps.api.parsers.ObjectJSONParser",
