@@ -88,3 +88,13 @@ def test_a_password_session_still_reads_its_roles(dashboard_user):
     client.force_login(dashboard_user)
     assert client.get(VENDORS).status_code == 200
     assert client.post(VENDORS, {}, format="json").status_code == 403
+
+
+def test_a_verified_user_in_no_group_or_in_two_gets_exactly_those_roles(reviewer, otp_required):
+    reviewer.groups.clear()
+    client = verified_session(reviewer)
+    refused = client.get(VENDORS)
+    assert refused.status_code == 403 and b"role" in refused.content  # verified, but no role: not the MFA message
+    reviewer.groups.add(*Group.objects.filter(name__in=[DASHBOARD, SECURITY_REVIEWER]))
+    assert client.get("/api/v1/reviews/").status_code == 200
+    assert client.post(VENDORS, {}, format="json").status_code == 400  # a reviewer may write: the body is refused
