@@ -68,12 +68,18 @@ def has_role(user, role):
         return False
     if user.is_superuser:
         return True
-    # Cache the names on the user object: permission checks run many times per request.
+    # Cache the names on the user object: permission checks run many times per request. The object lives for
+    # one request (apps.accounts.otp_middleware may fill it from the query that reads the OTP device).
     cached = getattr(user, "_vendorrisk_roles", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._vendorrisk_roles = cached
+        cached = cache_roles(user, user.groups.values_list("name", flat=True))
     return role in cached
+
+
+def cache_roles(user, names):
+    """Remember, on this user object only, the names of the roles it holds; returns them."""
+    user._vendorrisk_roles = set(names)
+    return user._vendorrisk_roles
 
 
 def is_security_reviewer(user):

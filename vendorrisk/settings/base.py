@@ -77,7 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware, reading the user's roles with the session's device (one query less).
+    "apps.accounts.otp_middleware.VerifiedUserMiddleware",
     # A single sign-on whose provider proved a second factor counts as verified (apps.accounts.mfa).
     "apps.sso.middleware.IdentityProviderSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -300,6 +301,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.accounts.permissions.RolePermission"],
+    # DRF's JSON, written by orjson (apps/api/renderers.py); the browsable API stays for people.
+    "DEFAULT_RENDERER_CLASSES": [
+        "apps.api.renderers.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     # JSON bodies must be one object of bounded depth (apps/api/parsers.py); forms for the browsable API.
     "DEFAULT_PARSER_CLASSES": [
         "apps.api.parsers.ObjectJSONParser",
