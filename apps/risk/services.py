@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from apps.accounts.roles import require_security_reviewer
 from apps.core.exceptions import TransitionRefused
+from apps.core.history import history_copy_rows
 from apps.reviews.models import RiskException
 from apps.vendors.choices import DocumentKind, Tier, VendorStatus
 from apps.vendors.models import Vendor
@@ -123,7 +124,7 @@ def tiers_recompute_all(*, actor=None, vendor_ids=None) -> dict:
         result = compute_tier(inputs.get(pk, TierInputs()))
         effective = override or result.tier
         if (computed, tier) != (result.tier, effective):
-            results[pk] = (result, effective)
+            results[pk] = (result, effective, tier)
             if tier != effective:
                 moved.append(pk)
     _tiers_write(results=results, moved=moved, actor=actor)
@@ -133,34 +134,32 @@ def tiers_recompute_all(*, actor=None, vendor_ids=None) -> dict:
 
 def _tiers_write(*, results, moved, actor):
     """A few UPDATEs (one per pair of computed and effective tier, at most 16), the history rows save() would keep
-    and the TierChanges, each bulk-inserted in large batches."""
+    copied in SQL, and the TierChanges bulk-inserted in large batches. `results`: {pk: (result, effective tier,
+    stored tier)}; no Vendor instance is built."""
     if not results:
         return
     categories = tier_categories_from_summaries(vendor_ids=moved) if moved else {}
     now = timezone.now()
     by_tiers: dict[tuple[int, int], list[int]] = {}
-    for pk, (result, effective) in results.items():
+    for pk, (result, effective, _) in results.items():
         by_tiers.setdefault((result.tier, effective), []).append(pk)
-    touched = list(Vendor.objects.filter(pk__in=list(results)).order_by("pk"))
-    changes = []
-    for vendor in touched:
-        result, effective = results[vendor.pk]
-        if vendor.tier != effective:
-            changes.append(
-                TierChange(
-                    vendor=vendor,
-                    from_tier=vendor.tier,
-                    to_tier=effective,
-                    cause=TierChangeCause.COMPUTED,
-                    inputs=_result_record(result, categories=categories.get(vendor.pk, ())),
-                    changed_by=actor,
-                )
-            )
-        vendor.computed_tier, vendor.tier, vendor.updated_at = result.tier, effective, now
     # Not bulk_update: its CASE WHEN per row is quadratic in the batch; the pairs of tiers are few.
     for (computed, effective), pks in sorted(by_tiers.items()):
         Vendor.objects.filter(pk__in=pks).update(computed_tier=computed, tier=effective, updated_at=now)
-    Vendor.history.bulk_history_create(touched, batch_size=FANOUT_BATCH_SIZE, update=True, default_user=actor)
+    history_copy_rows(model=Vendor, pks=results, actor=actor)
+    changes = []
+    for pk in moved:
+        result, effective, stored = results[pk]
+        changes.append(
+            TierChange(
+                vendor_id=pk,
+                from_tier=stored,
+                to_tier=effective,
+                cause=TierChangeCause.COMPUTED,
+                inputs=_result_record(result, categories=categories.get(pk, ())),
+                changed_by=actor,
+            )
+        )
     TierChange.objects.bulk_create(changes, batch_size=FANOUT_BATCH_SIZE)
 
 
