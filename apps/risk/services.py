@@ -389,7 +389,10 @@ def requirement_statuses_sweep(*, today=None) -> int:
         | Q(status=RequirementStatus.EXCEPTION, has_valid_exception=False)
     )
     lapsed = []
-    for status in candidates.iterator(chunk_size=2000):
+    # A plain query, not .iterator(): a server-side cursor is planned for its first rows (cursor_tuple_fraction)
+    # and walked the whole table in pk order, 1.2 s at 10k vendors with nothing to lapse; the rows that reach
+    # Python are only those that lapse today.
+    for status in candidates:
         if requirement_effective_status(status, today=today) == RequirementStatus.NOT_MET:
             status.note = f"Lapsed on {today}: was {status.status}. {status.note}".strip()
             status.status = RequirementStatus.NOT_MET
