@@ -1,6 +1,7 @@
 """Reads of the reviews app."""
 
 import datetime
+import functools
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Max, Q
@@ -107,11 +108,18 @@ def vendors_review_due(*, today: datetime.date | None = None, within_days: int =
     # thousands of due vendors was most of a check that had nothing new to send.
     due_vendors = vendors_for_review_cadence().filter(due).order_by("pk")
     vendors = list(due_vendors.only("pk", "slug", "display_name", "tier", "status", "created_at"))
+    # Thousands of due vendors share a few hundred start days: each (day, months) is added up once.
+    zone, due_on = timezone.get_current_timezone(), functools.cache(_months_after)
     for vendor in vendors:
-        vendor.review_cadence_months = cadences[vendor.tier]
-        vendor.review_due_on = review_due_on(counted_from=vendor.review_counted_from, months=cadences[vendor.tier])
+        months = cadences[vendor.tier]
+        vendor.review_cadence_months = months
+        vendor.review_due_on = due_on(vendor.review_counted_from.astimezone(zone).date(), months)
         vendor.review_overdue = vendor.review_due_on < today
     return vendors
+
+
+def _months_after(day: datetime.date, months: int) -> datetime.date:
+    return day + relativedelta(months=months)
 
 
 def reviews_due_counts(*, today: datetime.date | None = None, within_days: int = REVIEW_DUE_SOON_DAYS) -> dict:

@@ -1,10 +1,13 @@
 """Reads of the risk app: tier inputs, baselines, applicable requirements and their effective status."""
 
+import dataclasses
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
 
 from apps.accounts.roles import SECURITY_REVIEWER
+from apps.dashboard.models import VendorSummary
 from apps.datamap.choices import Mechanism, Sharing
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory, System
 from apps.datamap.selectors import active_flow_q
@@ -36,12 +39,61 @@ def tier_categories_for_vendors(*, vendor_ids, today=None) -> dict[int, tuple[st
     return {vendor_id: tuple(sorted(found)) for vendor_id, found in codes.items()}
 
 
-def tier_inputs_for_vendors(*, vendor_ids=None, today=None, with_categories=True) -> dict[int, TierInputs]:
+@dataclasses.dataclass(frozen=True)
+class ReceivedFromSummaries:
+    """What the dashboard's summary rows say each vendor receives, in the terms of the tier rule."""
+
+    max_sensitivity: dict[int, int]  # vendors receiving nothing are absent
+    category_ids: dict[int, list[int]]
+    live: set[int]  # vendors whose row is past its stale_on: to be read from the register instead
+
+
+def received_from_summaries(*, vendor_ids=None, today=None) -> ReceivedFromSummaries:
+    """The categories received, read from apps.dashboard's VendorSummary instead of ~100 flow-category rows per
+    vendor: two queries (the summaries, the catalogue's sensitivities).
+
+    A summary's received_category_ids are exactly the tier rule's input (categories marked shared on flows
+    running today), kept current by every flow write; the sensitivity is read from the catalogue now, so a
+    category whose sensitivity changed counts at its new level without any summary write. Rows past their
+    stale_on (a counted flow has ended since) are listed in `live` for the caller to read from the register.
+    """
+    today = today or timezone.localdate()
+    sensitivity = dict(DataCategory.objects.values_list("pk", "sensitivity"))
+    summaries = VendorSummary.objects.order_by()
+    if vendor_ids is not None:
+        summaries = summaries.filter(vendor_id__in=vendor_ids)
+    highest, category_ids, live = {}, {}, set()
+    for vendor_id, ids, stale_on in summaries.values_list("vendor_id", "received_category_ids", "stale_on"):
+        if stale_on is not None and stale_on <= today:
+            live.add(vendor_id)
+        elif ids:
+            highest[vendor_id] = max(map(sensitivity.__getitem__, ids))
+            category_ids[vendor_id] = ids
+    return ReceivedFromSummaries(max_sensitivity=highest, category_ids=category_ids, live=live)
+
+
+def tier_categories_from_summaries(*, vendor_ids) -> dict[int, tuple[str, ...]]:
+    """tier_categories_for_vendors for today, read from the summary rows (the register for stale rows)."""
+    received = received_from_summaries(vendor_ids=vendor_ids)
+    code = dict(DataCategory.objects.values_list("pk", "code"))
+    categories = {
+        vendor_id: tuple(sorted(map(code.__getitem__, ids))) for vendor_id, ids in received.category_ids.items()
+    }
+    if received.live:
+        categories.update(tier_categories_for_vendors(vendor_ids=sorted(received.live)))
+    return categories
+
+
+def tier_inputs_for_vendors(
+    *, vendor_ids=None, today=None, with_categories=True, from_summaries=False
+) -> dict[int, TierInputs]:
     """TierInputs per vendor id (None: every vendor), in four queries whatever the number of vendors.
 
     The database aggregates per vendor (a million flow-category rows at 10k vendors become 10k rows).
     with_categories=False leaves `categories` empty and skips their query: a recompute of every vendor reads
     them only for the few whose tier moves (tier_categories_for_vendors).
+    from_summaries=True reads the categories received from the dashboard's summary rows (received_from_summaries)
+    rather than aggregating the flow-category rows, except for the vendors whose row went stale; only for today.
     """
     flows = DataFlow.objects.filter(active_flow_q(today=today))
     services = VendorService.objects.all()
@@ -54,9 +106,16 @@ def tier_inputs_for_vendors(*, vendor_ids=None, today=None, with_categories=True
     def fact(vendor_id):
         return facts.setdefault(vendor_id, {})
 
-    received = _received_shared(vendor_ids=vendor_ids, today=today).values("flow__vendor_id")
-    for row in received.annotate(max_sensitivity=Max("category__sensitivity")).order_by():
-        fact(row["flow__vendor_id"])["max_sensitivity"] = row["max_sensitivity"]
+    summarised = None
+    if from_summaries and today in (None, timezone.localdate()):
+        summarised = received_from_summaries(vendor_ids=vendor_ids, today=today)
+        for vendor_id, level in summarised.max_sensitivity.items():
+            fact(vendor_id)["max_sensitivity"] = level
+    aggregated_ids = vendor_ids if summarised is None else sorted(summarised.live)
+    if aggregated_ids is None or aggregated_ids:
+        received = _received_shared(vendor_ids=aggregated_ids, today=today).values("flow__vendor_id")
+        for row in received.annotate(max_sensitivity=Max("category__sensitivity")).order_by():
+            fact(row["flow__vendor_id"])["max_sensitivity"] = row["max_sensitivity"]
     for row in flows.values("vendor_id").annotate(
         records=Sum("estimated_records"), sdk_flows=Count("id", filter=Q(mechanism=Mechanism.CLIENT_SIDE_SDK))
     ):

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from apps.accounts.roles import require_security_reviewer
 from apps.core.exceptions import TransitionRefused
+from apps.core.history import history_copy_rows
 from apps.reviews.models import RiskException
 from apps.vendors.choices import DocumentKind, Tier, VendorStatus
 from apps.vendors.models import Vendor
@@ -22,6 +23,7 @@ from .selectors import (
     baseline_current,
     requirement_effective_status,
     tier_categories_for_vendors,
+    tier_categories_from_summaries,
     tier_inputs_for_vendor,
     tier_inputs_for_vendors,
     tightening_scope_clean,
@@ -36,9 +38,6 @@ logger = logging.getLogger(__name__)
 REQUIREMENT_GRACE_DAYS = 90
 # Vendors handled per bulk_create in a fan-out: large enough that 10,000 vendors take a handful of queries.
 FANOUT_BATCH_SIZE = 5000
-# Rows per bulk_update: its CASE WHEN … per column is quadratic in the batch (9,366 moved tiers in batches of 5,000
-# took 208 s on PostgreSQL), so small batches, a few more queries.
-TIER_UPDATE_BATCH_SIZE = 500
 
 
 def _effective_change(*, vendor, new_tier, cause, inputs, actor, reason=""):
@@ -104,8 +103,9 @@ def tiers_recompute_all(*, actor=None, vendor_ids=None) -> dict:
     """Recompute the tier of every vendor (or of `vendor_ids`), set-based; terminated vendors stay frozen.
 
     The same outcome as vendor_tier_recompute on each vendor, in a fixed number of queries: the inputs of every
-    vendor are gathered in four queries, compute_tier runs per vendor in memory, the vendors whose tiers moved are
-    written in one bulk update with their history rows and TierChanges, and the consequences of a tier change
+    vendor are gathered in a few queries (the categories received from the dashboard's summary rows, which every
+    flow write keeps current), compute_tier runs per vendor in memory, the vendors whose tiers moved are written
+    in a few UPDATEs with their history rows and TierChanges, and the consequences of a tier change
     (the new tier's requirement statuses) are applied once for the set of vendors that moved.
     Returns {vendors, changed}: changed counts effective tier moves.
     """
@@ -118,13 +118,13 @@ def tiers_recompute_all(*, actor=None, vendor_ids=None) -> dict:
             "pk", "computed_tier", "tier", "tier_override"
         )
     }
-    inputs = tier_inputs_for_vendors(vendor_ids=vendor_ids, with_categories=False)
+    inputs = tier_inputs_for_vendors(vendor_ids=vendor_ids, with_categories=False, from_summaries=True)
     results, moved = {}, []
     for pk, (computed, tier, override) in current.items():
         result = compute_tier(inputs.get(pk, TierInputs()))
         effective = override or result.tier
         if (computed, tier) != (result.tier, effective):
-            results[pk] = (result, effective)
+            results[pk] = (result, effective, tier)
             if tier != effective:
                 moved.append(pk)
     _tiers_write(results=results, moved=moved, actor=actor)
@@ -133,30 +133,33 @@ def tiers_recompute_all(*, actor=None, vendor_ids=None) -> dict:
 
 
 def _tiers_write(*, results, moved, actor):
-    """One bulk update (with history rows, as save() would keep) and one bulk insert of TierChanges."""
+    """A few UPDATEs (one per pair of computed and effective tier, at most 16), the history rows save() would keep
+    copied in SQL, and the TierChanges bulk-inserted in large batches. `results`: {pk: (result, effective tier,
+    stored tier)}; no Vendor instance is built."""
     if not results:
         return
-    categories = tier_categories_for_vendors(vendor_ids=moved) if moved else {}
-    touched = list(Vendor.objects.filter(pk__in=list(results)).order_by("pk"))
+    categories = tier_categories_from_summaries(vendor_ids=moved) if moved else {}
     now = timezone.now()
+    by_tiers: dict[tuple[int, int], list[int]] = {}
+    for pk, (result, effective, _) in results.items():
+        by_tiers.setdefault((result.tier, effective), []).append(pk)
+    # Not bulk_update: its CASE WHEN per row is quadratic in the batch; the pairs of tiers are few.
+    for (computed, effective), pks in sorted(by_tiers.items()):
+        Vendor.objects.filter(pk__in=pks).update(computed_tier=computed, tier=effective, updated_at=now)
+    history_copy_rows(model=Vendor, pks=results, actor=actor)
     changes = []
-    for vendor in touched:
-        result, effective = results[vendor.pk]
-        if vendor.tier != effective:
-            changes.append(
-                TierChange(
-                    vendor=vendor,
-                    from_tier=vendor.tier,
-                    to_tier=effective,
-                    cause=TierChangeCause.COMPUTED,
-                    inputs=_result_record(result, categories=categories.get(vendor.pk, ())),
-                    changed_by=actor,
-                )
+    for pk in moved:
+        result, effective, stored = results[pk]
+        changes.append(
+            TierChange(
+                vendor_id=pk,
+                from_tier=stored,
+                to_tier=effective,
+                cause=TierChangeCause.COMPUTED,
+                inputs=_result_record(result, categories=categories.get(pk, ())),
+                changed_by=actor,
             )
-        vendor.computed_tier, vendor.tier, vendor.updated_at = result.tier, effective, now
-    bulk_update_with_history(
-        touched, Vendor, ["computed_tier", "tier", "updated_at"], batch_size=TIER_UPDATE_BATCH_SIZE, default_user=actor
-    )
+        )
     TierChange.objects.bulk_create(changes, batch_size=FANOUT_BATCH_SIZE)
 
 
@@ -386,7 +389,10 @@ def requirement_statuses_sweep(*, today=None) -> int:
         | Q(status=RequirementStatus.EXCEPTION, has_valid_exception=False)
     )
     lapsed = []
-    for status in candidates.iterator(chunk_size=2000):
+    # A plain query, not .iterator(): a server-side cursor is planned for its first rows (cursor_tuple_fraction)
+    # and walked the whole table in pk order, 1.2 s at 10k vendors with nothing to lapse; the rows that reach
+    # Python are only those that lapse today.
+    for status in candidates:
         if requirement_effective_status(status, today=today) == RequirementStatus.NOT_MET:
             status.note = f"Lapsed on {today}: was {status.status}. {status.note}".strip()
             status.status = RequirementStatus.NOT_MET

@@ -114,3 +114,73 @@ def test_only_the_named_vendors_are_recomputed(reviewer):
     assert tiers_recompute_all(vendor_ids=named)["vendors"] == 5
     assert dict(Vendor.objects.exclude(pk__in=named).values_list("pk", "tier")) == untouched
     assert set(TierChange.objects.values_list("vendor_id", flat=True)) <= set(named)
+
+
+def test_the_recompute_reads_what_the_flow_services_keep_in_the_summaries(reviewer, monkeypatch):
+    """Written through the register's doors: new flows, a not-shared row, an ended flow, a category made more
+    sensitive (its receivers' summaries keep the same ids) and a flow that ends by its date with no write (its
+    summary row goes stale and that vendor is read from the register). Still the same as one by one."""
+    from apps.dashboard.models import VendorSummary
+    from apps.datamap.choices import Sharing
+    from apps.datamap.services import CategoryAnswer
+    from apps.register import flows
+
+    varied_portfolio(30, 4)
+    low, _, _, critical = (DataCategoryFactory(code=f"svc-{s}", sensitivity=s) for s in (1, 2, 3, 4))
+    vendors = list(Vendor.objects.exclude(status="terminated").order_by("pk"))
+    system = SystemFactory()
+    today = datetime.date.today()
+    for i, vendor in enumerate(vendors[:12]):
+        service = VendorServiceFactory(vendor=vendor, business_criticality="low")
+        flow = flows.flow_create(
+            actor=reviewer,
+            code=f"svc-flow-{i}",
+            system=system,
+            service=service,
+            mechanism=Mechanism.SERVER_API,
+            purpose="Support",
+            data_subjects=["users"],
+            categories=[
+                CategoryAnswer(category=low, sharing=Sharing.SHARED),
+                CategoryAnswer(category=critical, sharing=Sharing.NOT_SHARED),
+            ],
+        )
+        if i % 3 == 1:
+            flows.flow_end(flow=flow, actor=reviewer)
+        if i % 3 == 2:
+            flows.flow_end(flow=flow, actor=reviewer, ends_on=today + datetime.timedelta(days=1))
+    flows.category_update(category=low, actor=reviewer, sensitivity=3)
+    # Two days on: the flows that ended tomorrow stopped by their date, no write refreshed their vendors' rows.
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: today + datetime.timedelta(days=2))
+    assert VendorSummary.objects.filter(stale_on__lte=today + datetime.timedelta(days=2)).count() == 4
+
+    earlier = set(TierChange.objects.values_list("pk", flat=True))
+    expected = recomputed_one_by_one(reviewer)
+    counts = tiers_recompute_all(actor=reviewer)
+
+    assert outcome() == expected
+    new_changes = TierChange.objects.exclude(pk__in=earlier)
+    assert counts["changed"] == new_changes.count() > 10
+    # The category raised to medium counts at its new level: its receivers moved on it.
+    assert any(
+        change.inputs["max_sensitivity"] == 3 and "svc-1" in change.inputs["categories"] for change in new_changes
+    )
+
+
+def test_fresh_summaries_spare_the_scan_of_flow_category_rows(reviewer):
+    """With every summary current, the inputs and the TierChange records come from the summary rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    categories = [DataCategoryFactory(code=f"cat-{s}", sensitivity=s) for s in (1, 2, 3, 4)]
+    for i in range(6):
+        DataFlowFactory(
+            service=VendorServiceFactory(vendor=VendorFactory(slug=f"f-{i}")), shared=categories[: i % 4 + 1]
+        )
+    with CaptureQueriesContext(connection) as queries:
+        assert tiers_recompute_all(actor=reviewer)["changed"] == 6
+    assert not [q["sql"] for q in queries.captured_queries if "datamap_dataflowcategory" in q["sql"]]
+    records = dict(TierChange.objects.values_list("vendor__slug", "inputs"))
+    assert [records[f"f-{i}"]["max_sensitivity"] for i in range(6)] == [1, 2, 3, 4, 1, 2]
+    assert [records[f"f-{i}"]["computed_tier"] for i in range(4)] == [3, 3, 2, 1]  # its services are medium
+    assert TierChange.objects.get(vendor__slug="f-1").inputs["categories"] == ["cat-1", "cat-2"]
