@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from apps.accounts.roles import SECURITY_REVIEWER
+from apps.datamap.choices import Mechanism
 from apps.datamap.models import DataCategory, DataFlow
 from apps.incidents.choices import ActionKind, ExposureStatus, Reliability, Severity, SourceKind, TimelineEventKind
 from apps.reviews.choices import ReviewKind
@@ -202,10 +203,18 @@ class RecordIncidentForm(WorkspaceForm):
 
     def __init__(self, *args, vendor, **kwargs):
         super().__init__(*args, **kwargs)
-        flows = DataFlow.objects.filter(vendor=vendor).select_related("system").order_by("code")
+        # Only what the labels read, and the mechanism's label from a dict: get_mechanism_display() per option
+        # was half of this form's time for a 200-flow vendor.
+        flows = (
+            DataFlow.objects.filter(vendor=vendor)
+            .select_related("system")
+            .only("pk", "code", "mechanism", "vendor_id", "system__name")
+            .order_by("code")
+        )
+        mechanisms = {value: str(label) for value, label in Mechanism.choices}
         self.fields["affected_flows"].queryset = flows
         self.fields["affected_flows"].label_from_instance = lambda flow: (
-            f"{flow.system.name} ({flow.get_mechanism_display()})"
+            f"{flow.system.name} ({mechanisms.get(flow.mechanism, flow.mechanism)})"
         )
 
 
