@@ -19,6 +19,8 @@ from apps.risk.models import VendorRequirement
 from apps.vendors.choices import DocumentKind
 from apps.vendors.models import Document
 
+from .widgets import use_fast_selects
+
 
 class WorkspaceForm(forms.Form):
     """Marks every model picker (a select of vendors' documents, categories, sources, owners…) for
@@ -26,6 +28,7 @@ class WorkspaceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        use_fast_selects(self)
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField) and isinstance(field.widget, forms.Select):
                 field.widget.attrs["data-picker"] = ""
