@@ -99,11 +99,38 @@ def _systems(flows):
     return systems
 
 
-def dataflow_svg(*, vendor_name, flows, subprocessors, title=None):
-    """An inline <svg> element. `flows` and `subprocessors` are the report's lists."""
+def _more(rows, hidden_systems, hidden_subprocessors, href):
+    """The last row's "and N more" under each column that was cut, a link when `href` is given."""
+    parts = []
+    y = TOP + (rows - 1) * ROW_PITCH + BOX_HEIGHT / 2
+    for x, hidden, noun in (
+        (COLUMN_X[0], hidden_systems, _("systems")),
+        (COLUMN_X[2], hidden_subprocessors, _("subprocessors")),
+    ):
+        if not hidden:
+            continue
+        text = (
+            f'<text x="{x + BOX_WIDTH / 2}" y="{y}" text-anchor="middle" font-family="sans-serif" font-size="12"'
+            f' fill="#102a43">{escape(_("and %(n)s more %(noun)s") % {"n": hidden, "noun": noun})}</text>'
+        )
+        parts.append(f'<a href="{escape(href)}">{text}</a>' if href else text)
+    return parts
+
+
+def dataflow_svg(*, vendor_name, flows, subprocessors, title=None, max_rows=None, more_href=None):
+    """An inline <svg> element. `flows` and `subprocessors` are the report's lists.
+
+    With `max_rows`, at most that many systems and subprocessors are drawn (the first ones) and a last line counts
+    the rest, linking to `more_href`: a page stays legible and light for a vendor fed by a hundred systems."""
     title = title or _("Data-flow diagram")
     systems = _systems(flows)
-    rows = max(len(systems), len(subprocessors), 1)
+    hidden_systems = hidden_subprocessors = 0
+    if max_rows is not None:
+        hidden_systems = max(len(systems) - max_rows, 0)
+        hidden_subprocessors = max(len(subprocessors) - max_rows, 0)
+        systems = OrderedDict(list(systems.items())[:max_rows])
+        subprocessors = subprocessors[:max_rows]
+    rows = max(len(systems), len(subprocessors), 1) + (1 if hidden_systems or hidden_subprocessors else 0)
     height = TOP + rows * ROW_PITCH
     vendor_y = TOP + ((rows - 1) * ROW_PITCH) / 2
     parts = [
@@ -137,5 +164,6 @@ def dataflow_svg(*, vendor_name, flows, subprocessors, title=None):
         parts += _edge(COLUMN_X[1] + BOX_WIDTH, vendor_mid, COLUMN_X[2], y + BOX_HEIGHT / 2, names)
         parts += _box(COLUMN_X[2], y, link["name"], link.get("purpose", ""), "#fffbea", "#b44d12")
     parts += _box(COLUMN_X[1], vendor_y, vendor_name, "vendor", "#ffe3e3", "#ab091e")
+    parts += _more(rows, hidden_systems, hidden_subprocessors, more_href)
     parts.append("</svg>")
     return "\n".join(parts)

@@ -215,10 +215,14 @@ def vendor_page_data(*, vendor, today=None):
 # --- one review -------------------------------------------------------------------------------------------------
 
 
-def review_blockers(*, review, actor, today=None) -> list[str]:
+_UNREAD = object()
+
+
+def review_blockers(*, review, actor, today=None, baseline=_UNREAD) -> list[str]:
     """Why `actor` could not approve this review now, in words; empty when nothing stands in the way.
 
-    The same rules as apps.reviews.services._check_approvable, read without writing.
+    The same rules as apps.reviews.services._check_approvable, read without writing. `baseline`, when the caller
+    already read the vendor's tier's current one (None included), saves reading it again.
     """
     from apps.reviews.selectors import requirement_codes_excepted_only_by
     from apps.risk.selectors import baseline_current, unmet_requirement_codes
@@ -228,7 +232,8 @@ def review_blockers(*, review, actor, today=None) -> list[str]:
         blockers.append(f"The review is {review.get_state_display().lower()}: only a review in review can be approved.")
     if review.requested_by_id is not None and actor.pk == review.requested_by_id:
         blockers.append("You requested this review: another security reviewer must approve it.")
-    baseline = baseline_current(tier=review.vendor.tier)
+    if baseline is _UNREAD:
+        baseline = baseline_current(tier=review.vendor.tier)
     if baseline is None:
         blockers.append(f"There is no current baseline for tier {review.vendor.tier}; compute the vendor's tier first.")
         return blockers

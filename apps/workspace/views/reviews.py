@@ -24,16 +24,17 @@ def _render(request, review, *, refused_form=None, refused_action=None, status=2
         }
         for action in actions_from(review.state)
     ]
+    data = selectors.review_page_data(review=review)
     context = {
         "review": review,
         "moves": moves,
-        "blockers": selectors.review_blockers(review=review, actor=request.user),
+        "blockers": selectors.review_blockers(review=review, actor=request.user, baseline=data["baseline"]),
         "refused_action": refused_action,
         # A move no longer offered (the page was stale, or the review moved meanwhile): say why above the buttons.
         "stale_refusal": refused_form.non_field_errors()
         if refused_form and refused_action not in actions_from(review.state)
         else None,
-        **selectors.review_page_data(review=review),
+        **data,
     }
     return render(request, "workspace/review.html", context, status=status)
 

@@ -27,6 +27,10 @@ from ..forms import (
 )
 from .common import Refused, call_service
 
+# The page shows the first flows and systems; the data-flow report (linked) has them all.
+FLOW_ROWS = 25
+DIAGRAM_ROWS = 12
+
 FORMS = {
     "mark_met": MarkMetForm,
     "exception": ExceptionForm,
@@ -52,15 +56,26 @@ def _build_form(name, vendor, data, post=None):
 def _render(request, vendor, *, data=None, failed=None, status=200):
     """The page; `failed` is (name, bound form with errors) when one of its forms was refused."""
     data = data or selectors.vendor_page_data(vendor=vendor)
-    report = build_dataflow_report(vendor=vendor)
+    # Streamed, then read once: materialising the whole nested report for a 200-flow vendor cost more than the
+    # page needs, which is every flow for the diagram's systems but only the first FLOW_ROWS for the table.
+    report = build_dataflow_report(vendor=vendor, stream=True)
+    flows = list(report["flows"])
+    subprocessors = report["subprocessors"].resolve()
     forms = {name: _build_form(name, vendor, data) for name in FORMS}
     if failed:
         forms[failed[0]] = failed[1]
     context = {
         "vendor": vendor,
         "report": report,
+        "flows": flows[:FLOW_ROWS],
+        "flow_count": len(flows),
+        "subprocessors": subprocessors,
         "diagram": dataflow_svg(
-            vendor_name=vendor.display_name, flows=report["flows"], subprocessors=report["subprocessors"]
+            vendor_name=vendor.display_name,
+            flows=flows,
+            subprocessors=subprocessors,
+            max_rows=DIAGRAM_ROWS,
+            more_href=reverse("reports:vendor-dataflow", args=[vendor.slug]),
         ),
         "forms": forms,
         "failed": failed[0] if failed else None,
