@@ -184,3 +184,17 @@ def test_fresh_summaries_spare_the_scan_of_flow_category_rows(reviewer):
     assert [records[f"f-{i}"]["max_sensitivity"] for i in range(6)] == [1, 2, 3, 4, 1, 2]
     assert [records[f"f-{i}"]["computed_tier"] for i in range(4)] == [3, 3, 2, 1]  # its services are medium
     assert TierChange.objects.get(vendor__slug="f-1").inputs["categories"] == ["cat-1", "cat-2"]
+
+
+@pytest.mark.django_db
+def test_the_nightly_task_recomputes_every_stale_tier_once_and_then_changes_nothing():
+    """The operator's door to the whole-register recompute is the Celery task `risk.tiers_recompute_all`."""
+    from apps.risk.tasks import tiers_recompute_all as task
+
+    varied_portfolio(12, seed=7)
+    stale = Vendor.objects.exclude(status="terminated").count()
+    first = task.delay().get()
+    assert first["vendors"] == stale and first["changed"] > 0
+    moved = TierChange.objects.count()
+    assert task.delay().get()["changed"] == 0
+    assert TierChange.objects.count() == moved  # the second run wrote nothing
