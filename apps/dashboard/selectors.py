@@ -30,8 +30,7 @@ from apps.monitoring.selectors import country_shares, subprocessor_shares
 from apps.monitoring.selectors import percent_of as monitoring_percent
 from apps.observation.selectors import unknown_third_parties
 from apps.reviews.selectors import reviews_due_counts
-from apps.risk.choices import RequirementStatus
-from apps.risk.models import VendorRequirement
+from apps.risk.compliance import compliance_by_tier
 from apps.vendors.choices import Tier
 from apps.vendors.models import Contract, Subprocessor, Vendor
 
@@ -57,22 +56,12 @@ def vendors_by_status():
 
 
 def requirement_compliance_by_tier():
-    """Per vendor tier: how many requirement statuses are met, covered by an exception, in progress, not met."""
-    rows = (
-        VendorRequirement.objects.order_by()
-        .values("vendor__tier")
-        .annotate(
-            total=Count("pk"),
-            **{status: Count("pk", filter=Q(status=status)) for status in RequirementStatus.values},
-        )
-    )
-    result = {}
-    for row in rows:
-        tier = row.pop("vendor__tier")
-        covered = row[RequirementStatus.MET] + row[RequirementStatus.EXCEPTION]
-        row["compliance_percent"] = round(100 * covered / row["total"], 1) if row["total"] else None
-        result[str(tier) if tier is not None else "none"] = row
-    return result
+    """Per vendor tier: how many requirement statuses are met, covered by an exception, in progress, not met.
+
+    Read from the per-tier counters the status and tier services keep (apps.risk.compliance): a few rows,
+    where counting every status took most of the dashboard's time at 10,000 vendors.
+    """
+    return compliance_by_tier()
 
 
 def open_incidents_by_severity():
