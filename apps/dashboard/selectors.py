@@ -48,11 +48,21 @@ def _counts_by(queryset, field):
 
 
 def vendors_by_tier():
-    return _counts_by(Vendor.objects.all(), "tier")
+    return vendors_by_tier_and_status()[0]
 
 
 def vendors_by_status():
-    return _counts_by(Vendor.objects.all(), "status")
+    return vendors_by_tier_and_status()[1]
+
+
+def vendors_by_tier_and_status() -> tuple[dict, dict]:
+    """(vendors per tier, vendors per status) from one pass over the vendors: a few dozen (tier, status) groups,
+    rather than reading every vendor twice."""
+    by_tier, by_status = Counter(), Counter()
+    for tier, status, n in Vendor.objects.order_by().values_list("tier", "status").annotate(n=Count("pk")):
+        by_tier[str(tier) if tier is not None else "none"] += n
+        by_status[str(status) if status is not None else "none"] += n
+    return dict(by_tier), dict(by_status)
 
 
 def requirement_compliance_by_tier():
@@ -276,9 +286,10 @@ def dashboard(*, today: datetime.date | None = None):
     stale = stale_summaries()
     client_side, client_side_total = client_side_vendors_with_personal_data(stale=stale)
     late, late_total = late_breach_notifications_with_total(limit=LATE_LIST)
+    by_tier, by_status = vendors_by_tier_and_status()
     return {
-        "vendors_by_tier": vendors_by_tier(),
-        "vendors_by_status": vendors_by_status(),
+        "vendors_by_tier": by_tier,
+        "vendors_by_status": by_status,
         "requirement_compliance_by_tier": requirement_compliance_by_tier(),
         "reviews": reviews_due_counts(today=today),
         "open_incidents_by_severity": open_incidents_by_severity(),
