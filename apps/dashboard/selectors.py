@@ -120,18 +120,20 @@ def late_incidents(now: datetime.datetime | None = None):
     silent on breach notification gives no verdict. Filtered in the database, most recently detected first.
     """
     now = now or timezone.now()
+    # alias(), not annotate(): nothing reads these columns, and each is the contract subqueries again, which
+    # Django compiles and PostgreSQL runs once per place it appears. A silent clause (NULL) needs no filter of its
+    # own: its deadline is NULL, and a comparison with NULL keeps no row.
     return (
         Incident.objects.filter(vendor_detected_at__isnull=False)
-        .annotate(detected_on=TruncDate("vendor_detected_at", tzinfo=datetime.UTC))
-        .annotate(
+        .alias(detected_on=TruncDate("vendor_detected_at", tzinfo=datetime.UTC))
+        .alias(
             clause_hours=_clause_in_force(),
             told_at=Least(
                 Coalesce("vendor_notified_at", "dataset_received_at"),
                 Coalesce("dataset_received_at", "vendor_notified_at"),
             ),
         )
-        .filter(clause_hours__isnull=False)
-        .annotate(deadline=PlusHours("vendor_detected_at", "clause_hours"))
+        .alias(deadline=PlusHours("vendor_detected_at", "clause_hours"))
         .filter(Q(told_at__gt=F("deadline")) | Q(told_at__isnull=True, deadline__lt=now))
         .order_by("-vendor_detected_at", "-pk")
     )
