@@ -85,14 +85,19 @@ def _move_counts(delta: Counter) -> None:
     ComplianceCount.objects.filter(pairs).update(statuses=F("statuses") + change)
 
 
-@transaction.atomic
 def compliance_refresh(*, vendor_ids) -> int:
     """Recompute these vendors' status counts (and the tier they count under) and move the per-tier counters by
     the difference. Locks the vendors' rows first, so two writers of one vendor cannot both add its counts.
-    Returns how many vendors' counts changed."""
+    Returns how many vendors' counts changed. No vendors: no query at all, not even a savepoint (the daily
+    sweep calls it with the statuses that lapsed, usually none)."""
     vendor_ids = sorted(set(vendor_ids))
     if not vendor_ids:
         return 0
+    with transaction.atomic():
+        return _refresh(vendor_ids)
+
+
+def _refresh(vendor_ids) -> int:
     list(Vendor.objects.select_for_update().filter(pk__in=vendor_ids).order_by("pk").values_list("pk", flat=True))
     old = _stored(VendorCompliance.objects.filter(vendor_id__in=vendor_ids))
     new = _computed(vendor_ids)
