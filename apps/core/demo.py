@@ -11,6 +11,7 @@ from django.db import transaction
 from apps.accounts.roles import ADMINISTRATOR, DASHBOARD, PROCUREMENT, SECURITY_REVIEWER
 from apps.accounts.services import api_token_create, demo_user_ensure
 from apps.dashboard.services import summaries_rebuild
+from apps.risk.compliance import compliance_rebuild
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 DEMO_USERS = (
@@ -42,8 +43,10 @@ def run_app_demo_steps():
             continue
         module.setup()
     # Fixtures and some demo steps write rows directly, not through the flow services: bring the dashboard's
-    # summary rows (which the tier recompute also reads) in line with what they wrote.
+    # summary rows (which the tier recompute also reads) and the requirement compliance counts in line with
+    # what they wrote.
     summaries_rebuild()
+    compliance_rebuild()
 
 
 @transaction.atomic

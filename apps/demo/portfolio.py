@@ -36,6 +36,7 @@ from apps.incidents.models import Incident, IncidentExposure, IncidentSource, Ti
 from apps.reviews.choices import ReviewKind, ReviewState
 from apps.reviews.models import Review, ReviewTransition
 from apps.risk.choices import RequirementStatus
+from apps.risk.compliance import compliance_refresh
 from apps.risk.models import Baseline, VendorRequirement
 from apps.risk.selectors import tier_inputs_for_vendors
 from apps.risk.tiering import TierInputs, compute_tier
@@ -299,6 +300,8 @@ class PortfolioWriter:
         self._write_incidents(plans, vendors, flow_ids)
         # Bulk writes bypass the flow services: keep the dashboard's summary rows as they would, once per chunk.
         summaries_refresh(vendor_ids=[vendor.pk for vendor in vendors])
+        # And the requirement statuses and tiers written in bulk: the compliance counts, as the risk services would.
+        compliance_refresh(vendor_ids=[vendor.pk for vendor in vendors])
 
     def _vendor(self, plan):
         plan.overridden = plan.rng.random() < 0.01

@@ -17,6 +17,7 @@ from apps.datamap.models import DataFlow
 from apps.incidents.choices import Severity
 from apps.incidents.delays import notification_delays
 from apps.risk.choices import RequirementStatus
+from apps.risk.compliance import compliance_refresh
 from apps.risk.selectors import baseline_current, unmet_requirement_codes
 from apps.risk.services import vendor_requirements_ensure
 from apps.vendors.choices import DocumentKind, VendorStatus
@@ -346,6 +347,7 @@ def exception_grant(*, review, vendor_requirement, justification, expires_on, ac
     exception.save()
     vendor_requirement.status = RequirementStatus.EXCEPTION
     vendor_requirement.save(update_fields=["status", "updated_at"])
+    compliance_refresh(vendor_ids=[vendor_requirement.vendor_id])
     return exception
 
 

@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Subquery
 from apps.dashboard.services import summaries_rebuild
 from apps.vendors.models import Vendor
 
+from .compliance import compliance_rebuild
 from .models import TierChange
 from .services import tiers_recompute_all
 
@@ -31,3 +32,5 @@ def setup():
     # build those first, since the recompute reads what each vendor receives from them.
     summaries_rebuild()
     tiers_recompute_all()
+    # The fixtures' requirement statuses were loaded raw too: count them as the status services would.
+    compliance_rebuild()

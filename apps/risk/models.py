@@ -225,3 +225,36 @@ class VendorRisk(Vendor):
         proxy = True
         verbose_name = _("vendor tier and status")
         verbose_name_plural = _("vendor tiers and statuses")
+
+
+class VendorCompliance(models.Model):
+    """How many of one vendor's requirement statuses stand at each status, and the tier they count under.
+
+    A summary kept current by apps.risk.compliance.compliance_refresh, which the services that write statuses or
+    tiers call in the same transaction; ComplianceCount is the sum of these rows per tier, so the dashboard's
+    compliance by tier reads a few rows instead of every status. Vendors without statuses have no row.
+    """
+
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, primary_key=True, related_name="compliance")
+    tier = models.PositiveSmallIntegerField(null=True, blank=True)
+    not_met = models.PositiveIntegerField(default=0)
+    in_progress = models.PositiveIntegerField(default=0)
+    met = models.PositiveIntegerField(default=0)
+    exception = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"compliance of vendor {self.vendor_id}"
+
+
+class ComplianceCount(models.Model):
+    """Requirement statuses at one status among the vendors of one tier (0: vendors without a tier yet)."""
+
+    tier = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=12, choices=RequirementStatus.choices)
+    statuses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tier", "status"], name="compliance_count_one_per_pair")]
+
+    def __str__(self):
+        return f"tier {self.tier}, {self.status}: {self.statuses}"

@@ -18,6 +18,7 @@ from apps.vendors.choices import DocumentKind, Tier, VendorStatus
 from apps.vendors.models import Vendor
 
 from .choices import RequirementStatus, TierChangeCause
+from .compliance import compliance_refresh
 from .models import Baseline, SecurityRequirement, TierChange, Tightening, VendorRequirement
 from .selectors import (
     baseline_current,
@@ -244,6 +245,8 @@ def vendor_requirements_ensure(*, vendor, due_on=None) -> int:
         for pk in sorted(set(wanted) - existing)
     ]
     VendorRequirement.objects.bulk_create(missing, ignore_conflicts=True)
+    # Called after every tier move too: the vendor's statuses may now count under another tier.
+    compliance_refresh(vendor_ids=[vendor.pk])
     return len(missing)
 
 
@@ -286,6 +289,8 @@ def vendor_requirements_ensure_for_vendors(*, vendor_ids, due_on=None) -> int:
         if (pk, requirement_id) not in existing
     ]
     VendorRequirement.objects.bulk_create(missing, ignore_conflicts=True, batch_size=FANOUT_BATCH_SIZE)
+    # The callers pass the vendors whose tier moved: their statuses count under their new tier.
+    compliance_refresh(vendor_ids=wanted)
     return len(missing)
 
 
@@ -342,6 +347,7 @@ def vendor_requirement_record(
     vendor_requirement.verified_by = actor
     vendor_requirement.verified_on = verified_on or timezone.localdate()
     vendor_requirement.save()
+    compliance_refresh(vendor_ids=[vendor_requirement.vendor_id])
     return vendor_requirement
 
 
@@ -398,6 +404,7 @@ def requirement_statuses_sweep(*, today=None) -> int:
             status.status = RequirementStatus.NOT_MET
             lapsed.append(status)
     bulk_update_with_history(lapsed, VendorRequirement, ["status", "note"], batch_size=FANOUT_BATCH_SIZE)
+    compliance_refresh(vendor_ids={status.vendor_id for status in lapsed})
     return len(lapsed)
 
 
@@ -662,6 +669,7 @@ def tightening_fan_out(*, tightening_id) -> dict:
                 ignore_conflicts=True,
                 batch_size=FANOUT_BATCH_SIZE,
             )
+            compliance_refresh(vendor_ids=batch)
     created = VendorRequirement.objects.filter(tightening=tightening).count() - created_before
     Tightening.objects.filter(pk=tightening.pk).update(
         vendors_in_scope=len(vendor_ids), statuses_created=created_before + created, fanned_out_at=timezone.now()

@@ -183,3 +183,25 @@ def test_the_client_side_list_is_bounded_with_its_total_and_the_schema_says_so(a
     for key in ("client_side_vendors_with_personal_data_total", "late_breach_notifications_total"):
         assert fields[key]["type"] == "integer"
     assert "bounded" in fields["client_side_vendors_with_personal_data"]["description"]
+
+
+def test_the_late_total_counts_every_late_incident_beyond_the_listed_ten(api, dashboard_user):
+    detected = datetime.datetime(2025, 11, 9, tzinfo=datetime.UTC)
+    for index in range(12):
+        vendor = VendorFactory(slug=f"late-{index:02d}")
+        ContractFactory(vendor=vendor, breach_notification_hours=24)
+        IncidentFactory(
+            slug=f"late-{index:02d}-incident",
+            vendor=vendor,
+            vendor_detected_at=detected + datetime.timedelta(days=index),
+            vendor_notified_at=detected + datetime.timedelta(days=index, hours=30),
+        )
+    on_time = VendorFactory(slug="on-time")
+    ContractFactory(vendor=on_time, breach_notification_hours=24)
+    IncidentFactory(vendor=on_time, vendor_detected_at=detected, vendor_notified_at=detected)
+    body = get_dashboard(api, dashboard_user)
+    # The ten most recently detected are listed; the total still counts all twelve (and not the one on time).
+    assert [row["incident"] for row in body["late_breach_notifications"]] == [
+        f"late-{index:02d}-incident" for index in range(11, 1, -1)
+    ]
+    assert body["late_breach_notifications_total"] == 12

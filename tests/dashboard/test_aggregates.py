@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.dashboard.models import CategoryReach, MechanismReach, VendorSummary
@@ -19,13 +19,19 @@ from apps.datamap.selectors import active_flow_q
 from apps.datamap.services import CategoryAnswer
 from apps.monitoring.selectors import concentration as raw_concentration
 from apps.register import flows
-from apps.risk.services import vendor_tier_override
+from apps.reviews.services import exception_grant
+from apps.risk.choices import RequirementStatus
+from apps.risk.models import ComplianceCount, VendorCompliance, VendorRequirement
+from apps.risk.services import requirement_statuses_sweep, vendor_requirement_record, vendor_tier_override
 from apps.vendors.models import Vendor
 from tests.factories.datamap import DataCategoryFactory, SystemFactory
-from tests.factories.vendors import SubprocessorFactory, VendorFactory, VendorServiceFactory
+from tests.factories.reviews import ReviewFactory
+from tests.factories.risk import BaselineFactory, SecurityRequirementFactory
+from tests.factories.vendors import DocumentFactory, SubprocessorFactory, VendorFactory, VendorServiceFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
+STATUSES = RequirementStatus.values
 
 
 # --- the oracle: every data-map figure recomputed from the raw tables, as main computed them ---------------------
@@ -58,10 +64,26 @@ def raw_mechanisms():
     return {row["mechanism"]: row["n"] for row in rows.annotate(n=Count("vendor", distinct=True))}
 
 
+def raw_compliance_by_tier():
+    """Every requirement status counted per vendor tier, as the dashboard counted them before its counters."""
+    rows = (
+        VendorRequirement.objects.order_by()
+        .values("vendor__tier")
+        .annotate(total=Count("pk"), **{status: Count("pk", filter=Q(status=status)) for status in STATUSES})
+    )
+    result = {}
+    for row in rows:
+        tier = row.pop("vendor__tier")
+        row["compliance_percent"] = round(100 * (row["met"] + row["exception"]) / row["total"], 1)
+        result[str(tier) if tier is not None else "none"] = row
+    return result
+
+
 def assert_figures_match_the_register():
     from apps.dashboard.selectors import vendors_by_mechanism
 
     figures = dashboard()
+    assert figures["requirement_compliance_by_tier"] == raw_compliance_by_tier()
     everyone = raw_client_side()
     assert figures["top_received_categories"] == raw_top_categories()
     assert figures["client_side_vendors_with_personal_data"] == everyone[:10]
@@ -85,10 +107,18 @@ def world(reviewer):
         DataCategoryFactory(code="telemetry", is_personal_data=False, sensitivity=1),
     ]
     cloud = VendorFactory(slug="big-cloud")
+    # Each tier's baseline: a tier move gives the vendor its new tier's statuses (and its old ones count anew).
+    shared = SecurityRequirementFactory(code="dpa")
+    for tier in range(1, 5):
+        own = [SecurityRequirementFactory(code=f"tier-{tier}-{n}") for n in range(tier % 3 + 1)]
+        BaselineFactory(tier=tier, requirements=[shared, *own])
     vendors = []
     for index in range(8):
         vendor = VendorFactory(slug=f"v{index}", display_name=f"Vendor {index:02d}", tier=1 + index % 4)
         VendorServiceFactory(vendor=vendor, slug="main")
+        # Evidence that expires on TODAY + 5: a sweep run after that day lapses what it proves.
+        DocumentFactory(vendor=vendor, expires_on=TODAY + datetime.timedelta(days=5))
+        ReviewFactory(vendor=vendor)
         if index % 3 == 0:
             SubprocessorFactory(vendor_id=vendor.pk, subprocessor=cloud)
         vendors.append(vendor)
@@ -104,7 +134,11 @@ def random_answers(rng, categories):
 
 def one_random_write(rng, categories, vendors, systems, reviewer, step):
     running = list(DataFlow.objects.filter(active_flow_q()).order_by("pk"))
-    move = rng.choice(["create", "create", "update", "set", "end", "end_later", "tier", "move"])
+    statuses = list(VendorRequirement.objects.order_by("pk"))
+    moves = ["create", "create", "update", "set", "end", "end_later", "tier", "tier", "move"]
+    move = rng.choice([*moves, "record", "record", "exception", "sweep"])
+    if move in ("record", "exception", "sweep") and not statuses:
+        move = "tier"
     if move in ("update", "set", "end", "end_later", "move") and not running:
         move = "create"
     if move == "create":
@@ -137,6 +171,22 @@ def one_random_write(rng, categories, vendors, systems, reviewer, step):
         flows.flow_end(flow=rng.choice(running), actor=reviewer, ends_on=TODAY + datetime.timedelta(days=3))
     elif move == "move":  # the flow goes to another vendor's service: both vendors' summaries change
         flows.flow_update(flow=rng.choice(running), actor=reviewer, service=rng.choice(vendors).services.get())
+    elif move == "record":
+        status = rng.choice(statuses)
+        recorded = rng.choice([RequirementStatus.MET, RequirementStatus.NOT_MET, RequirementStatus.IN_PROGRESS])
+        evidence = status.vendor.documents.first() if recorded == RequirementStatus.MET else None
+        vendor_requirement_record(vendor_requirement=status, status=recorded, actor=reviewer, evidence=evidence)
+    elif move == "exception":
+        status = rng.choice(statuses)
+        exception_grant(
+            review=status.vendor.reviews.first(),
+            vendor_requirement=status,
+            justification="Compensating control reviewed by the team",
+            expires_on=TODAY + datetime.timedelta(days=rng.choice([3, 60])),
+            actor=reviewer,
+        )
+    elif move == "sweep":  # a later day's sweep: evidence and short exceptions have lapsed by then
+        requirement_statuses_sweep(today=TODAY + datetime.timedelta(days=10))
     else:
         vendor_tier_override(vendor=rng.choice(vendors), tier=rng.randint(1, 4), reason="Random test", actor=reviewer)
     return move
@@ -145,7 +195,7 @@ def one_random_write(rng, categories, vendors, systems, reviewer, step):
 def test_after_random_writes_through_the_services_every_figure_equals_a_full_recomputation(world, reviewer):
     rng, categories, vendors, systems = world
     moves = set()
-    for step in range(60):
+    for step in range(90):
         try:
             moves.add(one_random_write(rng, categories, vendors, systems, reviewer, step))
         except Exception as refused:  # a write the rules refuse (an ancestor's answer contradicted) changes nothing
@@ -154,8 +204,9 @@ def test_after_random_writes_through_the_services_every_figure_equals_a_full_rec
         if step % 5 == 4:
             assert_figures_match_the_register()
     assert_figures_match_the_register()
-    assert {"create", "update", "set", "end", "move"} <= moves
+    assert {"create", "update", "set", "end", "move", "tier", "record", "exception", "sweep"} <= moves
     assert CategoryReach.objects.filter(vendors__gt=0).exists()
+    assert ComplianceCount.objects.filter(status=RequirementStatus.MET, statuses__gt=0).exists()
     # The summaries agree with a recomputation row for row, not only in the figures shown.
     out = StringIO()
     call_command("rebuild_aggregates", stdout=out)
@@ -252,3 +303,24 @@ def test_the_demo_leaves_nothing_for_rebuild_aggregates_to_repair(demo_data):
     assert mixpanel is None or not mixpanel.received_category_ids  # offboarded: its flows ended
     report = summaries_rebuild()
     assert report.changed == 0
+
+
+def test_rebuild_aggregates_repairs_drifted_compliance_counts(world, reviewer):
+    _rng, _categories, vendors, _systems = world
+    for vendor in vendors[:3]:
+        vendor_tier_override(vendor=vendor, tier=1, reason="Critical supplier", actor=reviewer)
+    before = dashboard()["requirement_compliance_by_tier"]
+    assert before == raw_compliance_by_tier() and before["1"]["not_met"] > 0
+    # Drift as a raw write would leave it: a vendor's counts lost, another's wrong, a tier counter off.
+    VendorCompliance.objects.filter(vendor=vendors[0]).delete()
+    VendorCompliance.objects.filter(vendor=vendors[1]).update(met=5)
+    ComplianceCount.objects.filter(tier=1, status=RequirementStatus.NOT_MET).update(statuses=99)
+    assert dashboard()["requirement_compliance_by_tier"] != before
+
+    out = StringIO()
+    call_command("rebuild_aggregates", stdout=out)
+    assert "Requirement compliance: 2 vendor counts fixed, 1 tier counts fixed." in out.getvalue()
+    assert dashboard()["requirement_compliance_by_tier"] == before
+    again = StringIO()
+    call_command("rebuild_aggregates", stdout=again)
+    assert "Nothing to repair." in again.getvalue()

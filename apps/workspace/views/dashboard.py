@@ -23,15 +23,31 @@ from ..charts import Bar, bar_chart
 SEVERITY_COLOURS = {"low": "#3d6b35", "medium": "#8a5a00", "high": "#b3261e", "critical": "#6e0f0a"}
 
 
-def _link(name, **params):
-    return f"{reverse(name)}?{urlencode(params)}" if params else reverse(name)
+class _Links:
+    """The charts' links: each list's address reversed once per drawing, not once per bar (forty bars, a few
+    lists), and a slug page's address reversed once for all its rows."""
+
+    SLUG = "0slug0"  # a value the <slug> converter accepts and that no other part of these addresses contains
+
+    def __init__(self):
+        self._paths = {}
+
+    def __call__(self, name, **params):
+        path = self._paths.get(name) or self._paths.setdefault(name, reverse(name))
+        return f"{path}?{urlencode(params)}" if params else path
+
+    def to_slug(self, name, slug):
+        key = (name, self.SLUG)
+        template = self._paths.get(key) or self._paths.setdefault(key, reverse(name, args=[self.SLUG]))
+        return template.replace(self.SLUG, slug, 1)
 
 
 def _chart(chart_id, title, bars):
     return {"id": chart_id, "title": title, "bars": bars, "svg": bar_chart(title=title, bars=bars, chart_id=chart_id)}
 
 
-def dashboard_charts(figures, extra):
+def dashboard_charts(figures, extra, link=None):
+    link = link or _Links()
     tiers = figures["vendors_by_tier"]
     statuses = figures["vendors_by_status"]
     incidents = figures["open_incidents_by_severity"]
@@ -41,16 +57,16 @@ def dashboard_charts(figures, extra):
     evidence = extra["evidence"]
     mechanisms = extra["mechanisms"]
     vendors = "workspace:vendor-list"
-    tier_bars = [Bar(str(label), tiers.get(str(value), 0), _link(vendors, tier=value)) for value, label in Tier.choices]
+    tier_bars = [Bar(str(label), tiers.get(str(value), 0), link(vendors, tier=value)) for value, label in Tier.choices]
     if tiers.get("none"):
-        tier_bars.append(Bar("No tier yet", tiers["none"], _link(vendors, tier="none")))
+        tier_bars.append(Bar("No tier yet", tiers["none"], link(vendors, tier="none")))
     return [
         _chart("vendors-by-tier", "Vendors by tier", tier_bars),
         _chart(
             "vendors-by-status",
             "Vendors by status",
             [
-                Bar(str(label), statuses.get(value, 0), _link(vendors, status=value))
+                Bar(str(label), statuses.get(value, 0), link(vendors, status=value))
                 for value, label in VendorStatus.choices
             ],
         ),
@@ -61,7 +77,7 @@ def dashboard_charts(figures, extra):
                 Bar(
                     str(label),
                     incidents.get(value, 0),
-                    _link("workspace:incident-list", open=1, severity=value),
+                    link("workspace:incident-list", open=1, severity=value),
                     SEVERITY_COLOURS[value],
                 )
                 for value, label in reversed(Severity.choices)
@@ -71,8 +87,8 @@ def dashboard_charts(figures, extra):
             "reviews-due",
             "Vendor reviews",
             [
-                Bar("Overdue", reviews["overdue"], _link(vendors, review="overdue"), SEVERITY_COLOURS["high"]),
-                Bar("Due within 30 days", reviews["due_within_30_days"], _link(vendors, review="due_soon")),
+                Bar("Overdue", reviews["overdue"], link(vendors, review="overdue"), SEVERITY_COLOURS["high"]),
+                Bar("Due within 30 days", reviews["due_within_30_days"], link(vendors, review="due_soon")),
             ],
         ),
         _chart(
@@ -82,11 +98,11 @@ def dashboard_charts(figures, extra):
                 Bar(
                     "Expired",
                     evidence["expired"],
-                    _link("workspace:document-list", expiry="expired"),
+                    link("workspace:document-list", expiry="expired"),
                     SEVERITY_COLOURS["high"],
                 ),
                 Bar(
-                    "Expiring within 30 days", evidence["expiring"], _link("workspace:document-list", expiry="expiring")
+                    "Expiring within 30 days", evidence["expiring"], link("workspace:document-list", expiry="expiring")
                 ),
             ],
         ),
@@ -97,7 +113,7 @@ def dashboard_charts(figures, extra):
                 Bar(
                     str(label),
                     findings.get(value, 0),
-                    _link("workspace:finding-list", severity=value),
+                    link("workspace:finding-list", severity=value),
                     SEVERITY_COLOURS[value],
                 )
                 for value, label in reversed(FindingSeverity.choices)
@@ -107,7 +123,7 @@ def dashboard_charts(figures, extra):
             "findings-by-age",
             "Open findings by age",
             [
-                Bar(label, ages[key], _link("workspace:finding-list", age=key))
+                Bar(label, ages[key], link("workspace:finding-list", age=key))
                 for key, label, *_ in selectors.FINDING_AGES
             ],
         ),
@@ -115,7 +131,7 @@ def dashboard_charts(figures, extra):
             "top-categories",
             "Data categories received by the most vendors",
             [
-                Bar(row["name"], row["vendors"], _link(vendors, category=row["code"]))
+                Bar(row["name"], row["vendors"], link(vendors, category=row["code"]))
                 for row in figures["top_received_categories"]
             ],
         ),
@@ -123,7 +139,7 @@ def dashboard_charts(figures, extra):
             "mechanisms",
             "Vendors by flow mechanism",
             [
-                Bar(str(label), mechanisms.get(value, 0), _link(vendors, mechanism=value))
+                Bar(str(label), mechanisms.get(value, 0), link(vendors, mechanism=value))
                 for value, label in Mechanism.choices
             ],
         ),
@@ -131,7 +147,7 @@ def dashboard_charts(figures, extra):
             "concentration",
             "Most-used subprocessors",
             [
-                Bar(row["name"], row["vendors"], _link(vendors, subprocessor=row["slug"]))
+                Bar(row["name"], row["vendors"], link(vendors, subprocessor=row["slug"]))
                 for row in extra["subprocessors"]
             ],
         ),
@@ -164,11 +180,24 @@ def dashboard_figures():
 @workspace_view(buyers_to_intake=True)
 def dashboard_page(request):
     figures = dashboard_figures()
+    link = _Links()
+    late = [
+        {
+            **row,
+            "vendor_href": link.to_slug("workspace:vendor", row["vendor"]),
+            "incident_href": link.to_slug("workspace:incident-by-slug", row["incident"]),
+        }
+        for row in figures["api"]["late_breach_notifications"]
+    ]
+    client_side = [
+        {**row, "href": link.to_slug("workspace:vendor", row["slug"])}
+        for row in figures["api"]["client_side_vendors_with_personal_data"]
+    ]
     context = {
-        "charts": dashboard_charts(figures["api"], figures),
-        "late": figures["api"]["late_breach_notifications"],
+        "charts": dashboard_charts(figures["api"], figures, link),
+        "late": late,
         "late_total": figures["api"]["late_breach_notifications_total"],
-        "client_side": figures["api"]["client_side_vendors_with_personal_data"],
+        "client_side": client_side,
         "client_side_total": figures["api"]["client_side_vendors_with_personal_data_total"],
         "as_of": figures["as_of"],
         "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,

@@ -3,10 +3,14 @@
 from django.core.management.base import BaseCommand
 
 from apps.dashboard.services import summaries_rebuild
+from apps.risk.compliance import compliance_rebuild
 
 
 class Command(BaseCommand):
-    help = "Recompute the dashboard's summary rows (per vendor, per category) from the register; repairs drift."
+    help = (
+        "Recompute the dashboard's summary rows (per vendor, per category, requirement compliance per tier) from the "
+        "register; repairs drift."
+    )
 
     def handle(self, *args, **options):
         report = summaries_rebuild()
@@ -14,4 +18,10 @@ class Command(BaseCommand):
             f"Vendor summaries: {report.summaries_created} created, {report.summaries_fixed} fixed, "
             f"{report.summaries_removed} removed. Category and mechanism counts fixed: {report.counts_fixed}."
         )
-        self.stdout.write("Nothing to repair." if not report.changed else f"{report.changed} rows repaired.")
+        compliance = compliance_rebuild()
+        self.stdout.write(
+            f"Requirement compliance: {compliance.vendors_fixed} vendor counts fixed, "
+            f"{compliance.counts_fixed} tier counts fixed."
+        )
+        changed = report.changed + compliance.changed
+        self.stdout.write("Nothing to repair." if not changed else f"{changed} rows repaired.")
