@@ -48,6 +48,10 @@ class RegisterViewSetMixin:
         queryset = self.filter_queryset(self.get_queryset()).select_related(None).prefetch_related(None)
         keyset_paths = getattr(self.paginator, "keyset_paths", lambda view: [])(self)
         rows = queryset.values(*dict.fromkeys([*plan.paths, *keyset_paths]))
+        # Counted without the values' joins: the plan never follows a to-many relation, so the filtered queryset
+        # has the same rows, and its COUNT(*) skips a join per foreign key read (the incident list's count joined
+        # every vendor for an incident's vendor slug: 8 ms for 196 incidents, 0.1 ms without; issue 22).
+        rows.counted_as = queryset
         page = self.paginate_queryset(rows)
         if page is None:
             return Response(plan.render(rows))

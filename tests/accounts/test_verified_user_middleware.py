@@ -1,4 +1,4 @@
-"""The session's OTP device and the user's roles are read in one query, and still fresh on every request."""
+"""The session's user, its OTP device and the user's roles are read in one query, and still fresh on every request."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -38,10 +38,12 @@ def test_a_verified_reviewer_request_reads_roles_with_the_device(reviewer, otp_r
         response = client.get(VENDORS)
     assert response.status_code == 200 and len(response.json()["results"]) == vendors
     assert not _reads_groups_alone(queries.captured_queries)
-    # session, user, the device with the roles, then the list: nothing more for the checks, whatever the page holds
-    before_the_list = [q["sql"].split(".")[0] for q in queries.captured_queries[:3]]
-    assert before_the_list == ['SELECT "django_session"', 'SELECT "auth_user"', 'SELECT "otp_totp_totpdevice"']
-    assert "vendors_vendor" in queries.captured_queries[3]["sql"]
+    # the session, then the device with its user and the user's roles, then the list: nothing more for the checks,
+    # whatever the page holds
+    before_the_list = [q["sql"].split(".")[0] for q in queries.captured_queries[:2]]
+    assert before_the_list == ['SELECT "django_session"', 'SELECT "otp_totp_totpdevice"']
+    assert '"auth_user"' in queries.captured_queries[1]["sql"]
+    assert "vendors_vendor" in queries.captured_queries[2]["sql"]
 
 
 def test_a_role_removed_counts_on_the_next_request(reviewer, otp_required):
@@ -98,3 +100,29 @@ def test_a_verified_user_in_no_group_or_in_two_gets_exactly_those_roles(reviewer
     reviewer.groups.add(*Group.objects.filter(name__in=[DASHBOARD, SECURITY_REVIEWER]))
     assert client.get("/api/v1/reviews/").status_code == 200
     assert client.post(VENDORS, {}, format="json").status_code == 400  # a reviewer may write: the body is refused
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_request(reviewer, otp_required):
+    client = verified_session(reviewer)
+    assert client.get(VENDORS).status_code == 200
+    reviewer.is_active = False
+    reviewer.save(update_fields=["is_active"])
+    refused = client.get(VENDORS)
+    assert refused.status_code in (401, 403) and b"credentials were not provided" in refused.content
+
+
+def test_a_changed_password_signs_other_sessions_out_on_the_next_request(reviewer, otp_required):
+    client = verified_session(reviewer)
+    assert client.get(VENDORS).status_code == 200
+    reviewer.set_password("a-brand-new-long-passphrase")
+    reviewer.save()
+    refused = client.get(VENDORS)
+    assert refused.status_code in (401, 403) and b"credentials were not provided" in refused.content
+
+
+def test_a_deleted_user_is_signed_out_on_the_next_request(reviewer, otp_required):
+    client = verified_session(reviewer)
+    assert client.get(VENDORS).status_code == 200
+    reviewer.delete()
+    refused = client.get(VENDORS)
+    assert refused.status_code in (401, 403) and b"credentials were not provided" in refused.content

@@ -74,3 +74,49 @@ def test_the_schema_documents_count_is_exact(api, reviewer):
         reference = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         page = schema["components"]["schemas"][reference.rsplit("/", 1)[-1]]
         assert page["properties"]["count_is_exact"]["type"] == "boolean"
+
+
+def _sql(queries):
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_a_lean_list_counts_its_rows_without_the_joins_of_their_columns(api, reviewer):
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.incidents import IncidentFactory
+
+    for _ in range(3):
+        IncidentFactory()
+    client = api(reviewer)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/api/v1/incidents/", {"page_size": 2}).json()
+    assert body["count"] == 3 and len(body["results"]) == 2 and body["results"][0]["vendor"]
+    counts = [sql for sql in _sql(queries) if "COUNT(" in sql]
+    # the vendor's slug is a column of the page, not a condition on the rows: the count needs no vendor
+    assert len(counts) == 1 and "vendors_vendor" not in counts[0]
+
+
+@pytest.mark.postgres
+def test_the_planner_estimate_is_asked_once_for_the_same_list_and_stays_an_estimate(
+    api, reviewer, five_vendors, monkeypatch
+):
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE vendors_vendor")
+    client = api(reviewer)
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(URL, {"page_size": 2}).json()
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(URL, {"page_size": 2, "page": 2}).json()
+    assert [sql.startswith("EXPLAIN") for sql in _sql(first_queries)].count(True) == 1
+    assert not [sql for sql in _sql(second_queries) if sql.startswith("EXPLAIN")]  # the next page: same question
+    assert (first["count"], first["count_is_exact"]) == (5, False)
+    assert (second["count"], second["count_is_exact"]) == (5, False)  # still reported as the estimate it is
+    assert [row["slug"] for row in second["results"]] == ["acme-2", "acme-3"]
+    # Another filter is another question: its own estimate (here small enough to be counted exactly).
+    with CaptureQueriesContext(connection) as filtered_queries:
+        filtered = client.get(URL, {"page_size": 2, "slug": "acme-3"}).json()
+    assert [sql for sql in _sql(filtered_queries) if sql.startswith("EXPLAIN")]
+    assert (filtered["count"], filtered["count_is_exact"]) == (1, True)
