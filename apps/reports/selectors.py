@@ -1,6 +1,6 @@
 """Reads behind the reports: each fetches everything its builder needs in a fixed number of queries."""
 
-from django.db.models import F, Max, Prefetch
+from django.db.models import F, Max, Prefetch, Q
 
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
 from apps.incidents.models import Incident, IncidentExposure
@@ -55,29 +55,42 @@ FLOW_REPORT_FIELDS = (
     "ends_on",
     "updated_at",
 )
-FLOW_ROWS_CHUNK = 2_000  # rows per fetch from a server-side cursor: a few hundred KB of Python at most
+# Flows per pair of queries: a 200-flow vendor is read in two queries, a 5,000-flow vendor ten flows' worth of
+# rows at a time (500 flows x 50 categories is 25,000 small tuples at most, a few MB, whatever the vendor's size).
+FLOW_ROWS_CHUNK = 500
 
 
-def dataflow_flow_rows(*, vendor, chunk_size=FLOW_ROWS_CHUNK):
+def dataflow_flow_rows(*, vendor, chunk_size=None):
     """The vendor's flows in report order (system name, code), one FLOW_REPORT_FIELDS tuple each, each
     followed by its (category_id, sharing) rows in catalogue order: yields (flow tuple, [category rows]).
 
-    Two queries read side by side through server-side cursors (on PostgreSQL), in the same flow order, so a
-    5,000-flow vendor is never in memory at once and a flow's columns are not decoded once per category."""
-    flows = DataFlow.objects.filter(vendor=vendor).order_by("system__name", "code", "pk")
-    category_rows = (
-        DataFlowCategory.objects.filter(flow__vendor=vendor)
-        .order_by("flow__system__name", "flow__code", "flow_id", "category__path", "category__code")
-        .values_list("flow_id", "category_id", "sharing")
-        .iterator(chunk_size=chunk_size)
-    )
-    pending = next(category_rows, None)
-    for flow in flows.values_list(*FLOW_REPORT_FIELDS).iterator(chunk_size=chunk_size):
-        rows = []
-        while pending is not None and pending[0] == flow[0]:
-            rows.append(pending[1:])
-            pending = next(category_rows, None)
-        yield flow, rows
+    Read `chunk_size` flows at a time, each chunk in two plain queries: its flows (keyset pagination on system
+    name and code, which is unique) and their category rows. A 5,000-flow vendor is never in memory at once and a
+    flow's columns are not decoded once per category. Server-side cursors did that too, but cost a DECLARE,
+    FETCHes and a CLOSE per cursor and a materialised result (WITH HOLD, outside a transaction): a third of a
+    200-flow report's time."""
+    chunk_size = chunk_size or FLOW_ROWS_CHUNK
+    flows = DataFlow.objects.filter(vendor=vendor).order_by("system__name", "code")
+    after = Q()
+    while True:
+        chunk = list(flows.filter(after).values_list(*FLOW_REPORT_FIELDS)[:chunk_size])
+        if not chunk:
+            return
+        by_flow = {flow[0]: [] for flow in chunk}
+        category_rows = (
+            DataFlowCategory.objects.filter(flow_id__in=by_flow)
+            .order_by("category__path", "category__code")
+            .values_list("flow_id", "category_id", "sharing")
+        )
+        for flow_id, category_id, sharing in category_rows:
+            by_flow[flow_id].append((category_id, sharing))
+        for flow in chunk:
+            yield flow, by_flow[flow[0]]
+        if len(chunk) < chunk_size:
+            return
+        last = chunk[-1]  # (pk, code, system slug, system name, ...)
+        after = Q(system__name__gt=last[3]) | Q(system__name=last[3], code__gt=last[1])
+        del chunk, by_flow
 
 
 def dataflow_categories(*, vendor):
@@ -110,7 +123,9 @@ def incident_by_reference(reference):
 
 
 def dataflow_report_data(*, vendor):
-    """Everything the data-flow report shows about one vendor but its flows (dataflow_flow_rows), by section."""
+    """Everything the data-flow report shows about one vendor but its flows (dataflow_flow_rows), by section.
+    Requirements, reviews and incidents are querysets, read when the report reaches them (a page showing none of
+    them reads none of them)."""
     exposures = IncidentExposure.objects.select_related("category").order_by("category__path")
     return {
         "vendor": vendor,
@@ -119,11 +134,11 @@ def dataflow_report_data(*, vendor):
             Subprocessor.objects.filter(vendor=vendor).select_related("subprocessor").prefetch_related("services")
         ),
         "contracts": list(vendor.contracts.order_by("-starts_on")),
-        "requirements": list(vendor.requirement_statuses.select_related("requirement").order_by("requirement__code")),
-        "reviews": list(vendor.reviews.order_by("-created_at")),
+        "requirements": vendor.requirement_statuses.select_related("requirement").order_by("requirement__code"),
+        "reviews": vendor.reviews.order_by("-created_at"),
         "latest_tier_change": TierChange.objects.filter(vendor=vendor).order_by("-changed_at", "-id").first(),
-        "incidents": list(
-            vendor.incidents.prefetch_related(Prefetch("exposures", queryset=exposures)).order_by("-vendor_detected_at")
+        "incidents": vendor.incidents.prefetch_related(Prefetch("exposures", queryset=exposures)).order_by(
+            "-vendor_detected_at"
         ),
     }
 
