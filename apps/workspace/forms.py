@@ -99,7 +99,7 @@ class MarkMetForm(WorkspaceForm):
     note = forms.CharField(required=False, label="Note", widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, vendor, evidence_choices, requirements=None, **kwargs):
-        """`requirements`: the vendor's statuses by requirement code, when the page has read them."""
+        """`requirements`: every status of the vendor in requirement-code order, when the page has read them."""
         super().__init__(*args, **kwargs)
         _preload(self.fields["vendor_requirements"], _unmet_requirements(vendor), _unmet_statuses(requirements))
         # The documents' own order (their model's), as the picker's queryset would give it.
