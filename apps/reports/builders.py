@@ -238,6 +238,17 @@ class _FlowStream:
         return self
 
 
+# The flow keys whose values come from JSON columns: lists that could hold any JSON value, a float included.
+_JSON_LIST_KEYS = ("data_subjects", "processing_countries", "storage_countries")
+
+
+def _plain_flow(flow):
+    """Whether orjson may write a flow dict of _FlowStream (jsontext.Rows): its other values are str, int or None
+    and Shared dicts of str by construction; its JSON lists are checked, as a float in one would be written
+    differently."""
+    return all(type(value) is str for key in _JSON_LIST_KEYS for value in flow[key])
+
+
 def _subprocessors(links, flows):
     """Each subprocessor with the categories shared on the flows of the services it supports (every flow when it
     supports none recorded), in the order they first appear in the report's flows."""
@@ -276,6 +287,54 @@ def _register_as_of(vendor, flows, contracts):
     return max(m for m in moments if m)
 
 
+def _later(lang, compute):
+    """A section computed when the report is written (jsontext.Deferred), its labels in the report's language: a
+    streamed report is written after the builder returned, outside its translation.override."""
+
+    def run():
+        with translation.override(lang):
+            return compute()
+
+    return Deferred(run)
+
+
+def _requirement(status):
+    return {
+        "code": status.requirement.code,
+        "title": status.requirement.title,
+        "status": status.status,
+        "status_label": str(status.get_status_display()),
+        "due_on": _iso(status.due_on),
+    }
+
+
+def _review(review):
+    return {
+        "id": review.pk,
+        "kind": review.kind,
+        "kind_label": str(review.get_kind_display()),
+        "state": review.state,
+        "state_label": str(review.get_state_display()),
+        "tier": review.tier,
+        "created_at": _iso(review.created_at),
+        "decided_at": _iso(review.decided_at),
+        "due_on": _iso(review.due_on),
+    }
+
+
+def _incident(incident):
+    return {
+        "slug": incident.slug,
+        "title": incident.title,
+        "severity": incident.severity,
+        "severity_label": str(incident.get_severity_display()),
+        "status": incident.status,
+        "status_label": str(incident.get_status_display()),
+        "vendor_detected_at": _iso(incident.vendor_detected_at),
+        "exposure": _exposure_lists(incident.exposures.all(), with_source=False),
+    }
+
+
 def _dataflow_report(vendor, *, lang, generated_by, now):
     data = selectors.dataflow_report_data(vendor=vendor)
     vendor = data["vendor"]
@@ -294,46 +353,13 @@ def _dataflow_report(vendor, *, lang, generated_by, now):
             "hq_country": vendor.hq_country,
             **_tier(vendor, data["latest_tier_change"]),
         },
-        "flows": Rows(lambda: flows),
+        "flows": Rows(lambda: flows, plain=_plain_flow),
         "subprocessors": Deferred(lambda: _subprocessors(data["subprocessors"], flows)),
         "contracts": [_contract(contract) for contract in data["contracts"]],
-        "requirements": [
-            {
-                "code": status.requirement.code,
-                "title": status.requirement.title,
-                "status": status.status,
-                "status_label": str(status.get_status_display()),
-                "due_on": _iso(status.due_on),
-            }
-            for status in data["requirements"]
-        ],
-        "reviews": [
-            {
-                "id": review.pk,
-                "kind": review.kind,
-                "kind_label": str(review.get_kind_display()),
-                "state": review.state,
-                "state_label": str(review.get_state_display()),
-                "tier": review.tier,
-                "created_at": _iso(review.created_at),
-                "decided_at": _iso(review.decided_at),
-                "due_on": _iso(review.due_on),
-            }
-            for review in data["reviews"]
-        ],
-        "incidents": [
-            {
-                "slug": incident.slug,
-                "title": incident.title,
-                "severity": incident.severity,
-                "severity_label": str(incident.get_severity_display()),
-                "status": incident.status,
-                "status_label": str(incident.get_status_display()),
-                "vendor_detected_at": _iso(incident.vendor_detected_at),
-                "exposure": _exposure_lists(incident.exposures.all(), with_source=False),
-            }
-            for incident in data["incidents"]
-        ],
+        # Read when written (a streamed report's page, the workspace's vendor page, shows none of these three).
+        "requirements": _later(lang, lambda: [_requirement(status) for status in data["requirements"]]),
+        "reviews": _later(lang, lambda: [_review(review) for review in data["reviews"]]),
+        "incidents": _later(lang, lambda: [_incident(incident) for incident in data["incidents"]]),
         "lang": lang,
         "provenance": {
             "generated_at": _iso(now),

@@ -42,6 +42,46 @@ def _requirement_label(status):
     return f"{status.requirement.code}: {status.requirement.title}"
 
 
+class PreloadedChoices(forms.models.ModelChoiceIterator):
+    """A model picker's options from objects already read (`field.preloaded`, in the order its queryset would
+    give them), so that drawing the form reads nothing more: the page has read the vendor's requirements, open
+    reviews and documents once, and each picker iterating its queryset again (twice for a required select, whose
+    first option decides the `required` attribute) was a third of the vendor page's queries. The queryset still
+    decides what a POST may choose. Without `preloaded`, the stock behaviour."""
+
+    def _objects(self):
+        return getattr(self.field, "preloaded", None)
+
+    def __iter__(self):
+        objects = self._objects()
+        if objects is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        objects = self._objects()
+        if objects is None:
+            return super().__len__()
+        return len(objects) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        objects = self._objects()
+        if objects is None:
+            return super().__bool__()
+        return self.field.empty_label is not None or len(objects) > 0
+
+
+def _preload(field, queryset, objects):
+    """`field` offers `objects` (what `queryset` holds, already read) and accepts what `queryset` holds."""
+    field.iterator = PreloadedChoices
+    field.preloaded = objects
+    field.queryset = queryset  # after `iterator`: setting it hands the widget its choices
+
+
 class RequirementChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return _requirement_label(obj)
@@ -58,15 +98,32 @@ class MarkMetForm(WorkspaceForm):
     )
     note = forms.CharField(required=False, label="Note", widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, vendor, evidence_choices, **kwargs):
+    def __init__(self, *args, vendor, evidence_choices, requirements=None, **kwargs):
+        """`requirements`: every status of the vendor in requirement-code order, when the page has read them."""
         super().__init__(*args, **kwargs)
-        self.fields["vendor_requirements"].queryset = (
-            VendorRequirement.objects.filter(vendor=vendor)
-            .exclude(status=RequirementStatus.MET)
-            .select_related("requirement")
-            .order_by("requirement__code")
+        _preload(self.fields["vendor_requirements"], _unmet_requirements(vendor), _unmet_statuses(requirements))
+        # The documents' own order (their model's), as the picker's queryset would give it.
+        _preload(
+            self.fields["evidence"],
+            Document.objects.filter(pk__in=[doc.pk for doc in evidence_choices]),
+            list(evidence_choices),
         )
-        self.fields["evidence"].queryset = Document.objects.filter(pk__in=[doc.pk for doc in evidence_choices])
+
+
+def _unmet_requirements(vendor):
+    return (
+        VendorRequirement.objects.filter(vendor=vendor)
+        .exclude(status=RequirementStatus.MET)
+        .select_related("requirement")
+        .order_by("requirement__code")
+    )
+
+
+def _unmet_statuses(requirements):
+    """The statuses _unmet_requirements would read, from the page's list of every status (in code order)."""
+    if requirements is None:
+        return None
+    return [status for status in requirements if status.status != RequirementStatus.MET]
 
 
 class ExceptionForm(WorkspaceForm):
@@ -75,15 +132,11 @@ class ExceptionForm(WorkspaceForm):
     justification = forms.CharField(label="Why the gap is acceptable", widget=forms.Textarea(attrs={"rows": 3}))
     expires_on = forms.DateField(label="Expires on (YYYY-MM-DD)", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, vendor, open_reviews, **kwargs):
+    def __init__(self, *args, vendor, open_reviews, requirements=None, **kwargs):
+        """`open_reviews` newest first (the reviews' own order); `requirements` as for MarkMetForm."""
         super().__init__(*args, **kwargs)
-        self.fields["review"].queryset = Review.objects.filter(pk__in=[r.pk for r in open_reviews])
-        self.fields["vendor_requirement"].queryset = (
-            VendorRequirement.objects.filter(vendor=vendor)
-            .exclude(status=RequirementStatus.MET)
-            .select_related("requirement")
-            .order_by("requirement__code")
-        )
+        _preload(self.fields["review"], Review.objects.filter(pk__in=[r.pk for r in open_reviews]), list(open_reviews))
+        _preload(self.fields["vendor_requirement"], _unmet_requirements(vendor), _unmet_statuses(requirements))
         self.fields["vendor_requirement"].label_from_instance = _requirement_label
         if not self.is_bound:
             self.initial.setdefault("expires_on", timezone.localdate() + datetime.timedelta(days=90))
@@ -215,7 +268,9 @@ class RecordIncidentForm(WorkspaceForm):
             .order_by("code")
         )
         mechanisms = {value: str(label) for value, label in Mechanism.choices}
-        self.fields["affected_flows"].queryset = flows
+        # Offered from the queryset itself, read once as a list: a picker iterates with .iterator(), which on
+        # PostgreSQL is a server-side cursor (DECLARE, FETCH, CLOSE) for a few hundred rows.
+        _preload(self.fields["affected_flows"], flows, flows.all())
         self.fields["affected_flows"].label_from_instance = lambda flow: (
             f"{flow.system.name} ({mechanisms.get(flow.mechanism, flow.mechanism)})"
         )

@@ -168,7 +168,8 @@ TIMELINE_ROWS = 30
 def vendor_evidence_choices(*, vendor, today=None):
     """The vendor's own documents that can back a "met" today (unexpired): never another vendor's."""
     today = today or timezone.localdate()
-    return Document.objects.filter(vendor=vendor).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    # Through the vendor's manager: each document then knows its vendor, which its label (str) reads.
+    return vendor.documents.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
 
 
 def vendor_open_reviews(*, vendor):

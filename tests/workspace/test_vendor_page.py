@@ -8,9 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.workspace.views.vendors import DIAGRAM_ROWS, FLOW_ROWS
+from apps.risk.choices import RequirementStatus
+from apps.workspace import selectors
+from apps.workspace.views.vendors import DIAGRAM_ROWS, FLOW_ROWS, _build_form
 from tests.factories.datamap import DataCategoryFactory, DataFlowFactory, SystemFactory
-from tests.factories.vendors import VendorServiceFactory
+from tests.factories.reviews import ReviewFactory
+from tests.factories.risk import SecurityRequirementFactory, VendorRequirementFactory
+from tests.factories.vendors import DocumentFactory, VendorServiceFactory
 
 
 def add_flows(vendor, count, *, start=0):
@@ -82,3 +86,46 @@ def test_checked_requirements_stay_checked_when_a_mark_met_is_refused(client, re
         f'id="id_mark_met-vendor_requirements_0" checked>'
     ]
     assert 'for="id_mark_met-vendor_requirements_0"' in page
+
+
+def add_picker_choices(vendor, start, count):
+    """`count` more open reviews, unexpired documents and requirements not met (plus one met, never offered)."""
+    for index in range(start, start + count):
+        ReviewFactory(vendor=vendor)
+        DocumentFactory(vendor=vendor, title=f"Report {index}", expires_on=None)
+        VendorRequirementFactory(vendor=vendor, requirement=SecurityRequirementFactory(code=f"req-{index:02}"))
+    VendorRequirementFactory(
+        vendor=vendor, requirement=SecurityRequirementFactory(code=f"met-{start:02}"), status=RequirementStatus.MET
+    )
+
+
+def drawn_forms(vendor, *, stock):
+    """The mark-met and exception forms as the page draws them; `stock`: their options from their querysets."""
+    data = selectors.vendor_page_data(vendor=vendor)
+    forms = {name: _build_form(name, vendor, data) for name in ("mark_met", "exception")}
+    for form in forms.values():
+        for field in form.fields.values():
+            if stock:
+                field.preloaded = None
+    return {name: str(form) for name, form in forms.items()}
+
+
+@pytest.mark.django_db
+def test_the_pickers_offer_what_their_querysets_hold_without_a_query_per_picker_or_option(client, reviewer, vendor):
+    add_picker_choices(vendor, 0, 1)
+    client.force_login(reviewer)
+    path = f"/vendors/{vendor.slug}/"
+    client.get(path)
+    with CaptureQueriesContext(connection) as few:
+        client.get(path)
+    add_picker_choices(vendor, 1, 4)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(path).content.decode()
+    assert len(many) == len(few)
+    # The page offers exactly what the querysets hold (which also decide what a POST may choose), in their order.
+    assert drawn_forms(vendor, stock=False) == drawn_forms(vendor, stock=True)
+    for index in range(5):
+        assert f"Acme CRM — Report {index}</option>" in page  # each document by its label
+        assert f'value="{vendor.requirement_statuses.get(requirement__code=f"req-{index:02}").pk}"' in page
+    assert page.count("review of Acme CRM (Draft)</option>") == 5
+    assert "met-00" not in page.split('id="mark-met"', 1)[-1].split("</form>", 1)[0]

@@ -57,8 +57,10 @@ class VendorViewSet(ServiceViewSet, mixins.CreateModelMixin, mixins.UpdateModelM
     @property
     def filterset_class(self):
         request = getattr(self, "request", None)
-        if self.action in ("services", "service_detail"):
-            return None  # the vendor is named by the URL; list filters do not apply
+        if self.action in ("services", "service_detail", "report"):
+            # The vendor is named by the URL; list filters do not apply (building the filter set was a few ms of
+            # the report's time, and the report's own parameters are format and lang).
+            return None
         if request is not None and sees_only_procurement_view(request.user):
             return MinimalVendorFilterSet
         return VendorFilterSet

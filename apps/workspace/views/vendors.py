@@ -45,11 +45,11 @@ FORMS = {
 def _build_form(name, vendor, data, post=None):
     kwargs = {"prefix": name}
     if name == "mark_met":
-        kwargs.update(vendor=vendor, evidence_choices=data["evidence_choices"])
+        kwargs.update(vendor=vendor, evidence_choices=data["evidence_choices"], requirements=data["requirements"])
     elif name == "incident":
         kwargs.update(vendor=vendor)
     elif name == "exception":
-        kwargs.update(vendor=vendor, open_reviews=data["open_reviews"])
+        kwargs.update(vendor=vendor, open_reviews=data["open_reviews"], requirements=data["requirements"])
     return FORMS[name](post, **kwargs)
 
 
