@@ -6,10 +6,13 @@ as an error on the form, with nothing written. `ServiceInline` does the same for
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import JSONField
 from django.shortcuts import redirect
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.exceptions import TransitionRefused
@@ -48,7 +51,25 @@ class ListFieldsMixin:
         return field or super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class AuditedAdmin(SimpleHistoryAdmin):
+class ChangelistRowsMixin:
+    """Changelist rows without a template render per row.
+
+    Django draws each row's action checkbox with forms.CheckboxInput.render(), a template render through the
+    form renderer: at 100 rows that was the largest single cost of a changelist page (a third of the data-flow
+    list's time in a profile). This writes the same element, attribute for attribute, with format_html.
+    """
+
+    def action_checkbox(self, obj):
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
+
+
+class AuditedAdmin(ChangelistRowsMixin, SimpleHistoryAdmin):
     """Shows an object's audit history (who, when, what changed) and never writes through it.
 
     simple-history's "revert" form saves an old version over the current one; with
