@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import TimeStampedModel, choice_label
 from apps.vendors.choices import Tier
 
 from .choices import FindingSeverity, FindingStatus, ReviewKind, ReviewState
@@ -79,7 +79,9 @@ class Review(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} review of {self.vendor} ({self.get_state_display()})"
+        return (
+            f"{choice_label(ReviewKind, self.kind)} review of {self.vendor} ({choice_label(ReviewState, self.state)})"
+        )
 
 
 class ReviewTransition(models.Model):

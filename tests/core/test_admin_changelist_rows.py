@@ -5,10 +5,15 @@ import re
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import translation
 
 from apps.core.admin import ChangelistRowsMixin
+from apps.core.models import choice_label
 from apps.datamap.models import DataFlow
+from apps.reviews.choices import ReviewKind, ReviewState
 from apps.reviews.models import Review
+from apps.vendors.choices import Tier
+from apps.vendors.models import Vendor
 from tests.factories.datamap import DataFlowFactory
 from tests.factories.reviews import ReviewFactory
 from tests.factories.vendors import VendorFactory
@@ -48,3 +53,18 @@ def test_the_checked_rows_still_reach_the_action(client, reviewer):
 
     assert response.status_code == 200
     assert Review.objects.get(pk=review.pk).state == "submitted"
+
+
+@pytest.mark.parametrize("state", [*ReviewState.values, "retired-state"])
+def test_a_review_is_named_with_the_labels_people_read(state):
+    review = Review(vendor=Vendor(display_name="Pixel"), kind=ReviewKind.PERIODIC, state=state)
+    assert str(review) == f"{review.get_kind_display()} review of Pixel ({review.get_state_display()})"
+    with translation.override("fr"):
+        assert str(review) == f"{review.get_kind_display()} review of Pixel ({review.get_state_display()})"
+
+
+@pytest.mark.parametrize("choices", [ReviewState, Tier])
+def test_choice_label_gives_what_get_display_gives(choices):
+    for value, label in choices.choices:
+        assert choice_label(choices, value) == str(label)
+    assert choice_label(choices, "unknown") == "unknown"
