@@ -67,7 +67,12 @@ class Review(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
-        indexes = [models.Index(fields=["vendor", "state"], name="review_vendor_state")]
+        indexes = [
+            models.Index(fields=["vendor", "state"], name="review_vendor_state"),
+            # The changelist's order (newest first, then -pk as the admin adds for a total order): without it
+            # every page sorted all reviews (20,000 at 10,000 vendors) joined to their vendors to keep 100.
+            models.Index(fields=["-created_at", "-id"], name="review_newest_first"),
+        ]
         constraints = [
             # An incident opens one review, however many times its signal is received.
             models.UniqueConstraint(
