@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 
@@ -14,6 +15,7 @@ from apps.reviews.choices import ReviewKind, ReviewState
 from apps.reviews.models import Review
 from apps.vendors.choices import Tier
 from apps.vendors.models import Vendor
+from tests.factories.accounts import UserFactory
 from tests.factories.datamap import DataFlowFactory
 from tests.factories.reviews import ReviewFactory
 from tests.factories.vendors import VendorFactory
@@ -68,3 +70,28 @@ def test_choice_label_gives_what_get_display_gives(choices):
     for value, label in choices.choices:
         assert choice_label(choices, value) == str(label)
     assert choice_label(choices, "unknown") == "unknown"
+
+
+def test_each_row_links_to_its_own_change_page(client, reviewer):
+    flows = [DataFlowFactory() for _ in range(3)]
+    client.force_login(reviewer)
+
+    page = client.get(reverse("admin:datamap_dataflow_changelist")).content.decode()
+
+    links = set(re.findall(r'<th class="field-code"><a href="([^"]+)"', page))
+    assert links == {reverse("admin:datamap_dataflow_change", args=[flow.pk]) for flow in flows}
+    assert client.get(sorted(links)[0]).status_code == 200
+
+
+def test_the_sidebar_lists_the_apps_each_user_may_see(client, reviewer):
+    client.force_login(reviewer)
+    shown = {app["app_label"] for app in client.get(reverse("admin:index")).context["available_apps"]}
+    assert {"reviews", "datamap", "vendors"} <= shown
+    assert not {"auth", "django_celery_beat", "axes"} & shown  # no permission there for the reviewer's role
+
+    # Another user on the next request: the answers are per request, not kept from the reviewer's.
+    clerk = UserFactory(username="clerk", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_vendor"))
+    client.force_login(clerk)
+    shown = {app["app_label"] for app in client.get(reverse("admin:index")).context["available_apps"]}
+    assert shown == {"vendors"}
