@@ -6,10 +6,15 @@ as an error on the form, with nothing written. `ServiceInline` does the same for
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import JSONField
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.exceptions import TransitionRefused
@@ -48,7 +53,60 @@ class ListFieldsMixin:
         return field or super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class AuditedAdmin(SimpleHistoryAdmin):
+class RowsChangeList(ChangeList):
+    """A changelist that reverses its change-page URL once per page, not once per row.
+
+    reverse() per row (100 per page) was a tenth of a changelist's row time in profiles. Integer keys only:
+    any other key goes through Django's own reverse(), which encodes what quote() leaves.
+    """
+
+    def url_for_result(self, result):
+        pk = getattr(result, self.pk_attname)
+        if type(pk) is not int:
+            return super().url_for_result(result)
+        if not hasattr(self, "_change_url_head"):
+            # The change URL is "<head><object_id>/change/": reversed once with 0, the head is what precedes it.
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=(0,),
+                current_app=self.model_admin.admin_site.name,
+            )
+            self._change_url_head = url[: url.rindex("/0/change/") + 1]
+        return f"{self._change_url_head}{pk}/change/"
+
+
+class ChangelistRowsMixin:
+    """Changelist rows and the page around them without the per-row and per-admin costs Django pays by default.
+
+    - Django draws each row's action checkbox with forms.CheckboxInput.render(), a template render through the
+      form renderer: at 100 rows that was the largest single cost of a changelist page (a third of the
+      data-flow list's time in a profile). This writes the same element, attribute for attribute.
+    - The change links come from RowsChangeList (one reverse() per page).
+    - The sidebar asks every registered admin (52) whether the user may see its app, on every page; the answer
+      depends on the app alone, so each app is asked once per request.
+    """
+
+    def action_checkbox(self, obj):
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
+
+    def get_changelist(self, request, **kwargs):
+        return RowsChangeList
+
+    def has_module_permission(self, request):
+        answers = request.__dict__.setdefault("_module_permissions", {})
+        app_label = self.opts.app_label
+        if app_label not in answers:
+            answers[app_label] = super().has_module_permission(request)
+        return answers[app_label]
+
+
+class AuditedAdmin(ChangelistRowsMixin, SimpleHistoryAdmin):
     """Shows an object's audit history (who, when, what changed) and never writes through it.
 
     simple-history's "revert" form saves an old version over the current one; with

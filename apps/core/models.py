@@ -4,6 +4,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def choice_label(choices, value):
+    """What get_FOO_display() gives for `value` of a Choices class: its label, or the value when it has none.
+
+    get_FOO_display() rebuilds a dict of every choice and hashes each lazy label, translating them all, at each
+    call; a __str__ shown on every changelist row (twice: the column and the checkbox's label) paid that per row.
+    """
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class TimeStampedModel(models.Model):
     """Adds when a row was created and last changed. Who changed it lives in the audit history."""
 

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from apps.core.admin import ServiceAdmin
+from apps.core.admin import ChangelistRowsMixin, ServiceAdmin
 
 from . import services
 from .models import EmailNotification, NotificationEvent, WebhookDelivery, WebhookEndpoint
@@ -12,7 +12,7 @@ from .models import EmailNotification, NotificationEvent, WebhookDelivery, Webho
 SECRET_ONCE = "Signing secret for “{name}”: {secret} — copy it now; it will not be shown again."  # noqa: S105 - a template
 
 
-class ReadOnlyLogAdmin(admin.ModelAdmin):
+class ReadOnlyLogAdmin(ChangelistRowsMixin, admin.ModelAdmin):
     """Logs are written by the tasks only."""
 
     def has_add_permission(self, request):

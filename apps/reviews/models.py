@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import TimeStampedModel, choice_label
 from apps.vendors.choices import Tier
 
 from .choices import FindingSeverity, FindingStatus, ReviewKind, ReviewState
@@ -67,7 +67,12 @@ class Review(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
-        indexes = [models.Index(fields=["vendor", "state"], name="review_vendor_state")]
+        indexes = [
+            models.Index(fields=["vendor", "state"], name="review_vendor_state"),
+            # The changelist's order (newest first, then -pk as the admin adds for a total order): without it
+            # every page sorted all reviews (20,000 at 10,000 vendors) joined to their vendors to keep 100.
+            models.Index(fields=["-created_at", "-id"], name="review_newest_first"),
+        ]
         constraints = [
             # An incident opens one review, however many times its signal is received.
             models.UniqueConstraint(
@@ -79,7 +84,9 @@ class Review(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} review of {self.vendor} ({self.get_state_display()})"
+        return (
+            f"{choice_label(ReviewKind, self.kind)} review of {self.vendor} ({choice_label(ReviewState, self.state)})"
+        )
 
 
 class ReviewTransition(models.Model):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import ServiceAdmin, refusal_errors
+from apps.core.admin import ChangelistRowsMixin, ServiceAdmin, refusal_errors
 from apps.datamap.choices import Mechanism
 from apps.datamap.models import DataCategory, System
 from apps.reviews.admin import run_each
@@ -225,7 +225,7 @@ class VendorRiskAdmin(ServiceAdmin):
 
 
 @admin.register(TierChange)
-class TierChangeAdmin(admin.ModelAdmin):
+class TierChangeAdmin(ChangelistRowsMixin, admin.ModelAdmin):
     """Append-only, written by the tier services: nothing here writes, so it needs no ServiceAdmin (which would
     also offer an audit-history page that TierChange, itself the history of tiers, does not keep)."""
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import CodeNaturalKeyManager, TimeStampedModel
+from apps.core.models import CodeNaturalKeyManager, TimeStampedModel, choice_label
 from apps.vendors.choices import Tier
 from apps.vendors.models import Vendor
 
@@ -86,7 +86,7 @@ class Baseline(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_tier_display()} baseline v{self.version}"
+        return f"{choice_label(Tier, self.tier)} baseline v{self.version}"
 
     def natural_key(self):
         return (self.tier, self.version)
@@ -144,7 +144,7 @@ class VendorRequirement(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.vendor}: {self.requirement.code} ({self.get_status_display()})"
+        return f"{self.vendor}: {self.requirement.code} ({choice_label(RequirementStatus, self.status)})"
 
 
 class TierChange(models.Model):

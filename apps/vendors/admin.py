@@ -2,13 +2,12 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import ServiceAdmin, ServiceInline
+from apps.core.admin import RowsChangeList, ServiceAdmin, ServiceInline
 from apps.datamap.admin_filters import VendorMechanismFilter, VendorReceivesCategoryFilter
 from apps.register.handlers import EventHandler
 
@@ -166,7 +165,7 @@ class SubprocessorInline(RowInline, admin.TabularInline):
         services.subprocessor_remove(link=obj, actor=request.user)
 
 
-class VendorChangeList(ChangeList):
+class VendorChangeList(RowsChangeList):
     """The register's page: its vendors get their systems and shared categories in two queries over the page."""
 
     def get_results(self, request):

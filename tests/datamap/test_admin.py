@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from apps.datamap.choices import Mechanism, Sharing
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
-from tests.factories.datamap import DataFlowFactory
+from tests.factories.datamap import DataFlowFactory, SystemFactory
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:datamap_dataflow_changelist")
@@ -183,3 +183,20 @@ def test_vendor_filter_ignores_a_value_that_is_not_an_id(demo_data, client, revi
     response = client.get(CHANGELIST, {"vendor": "x' or 1=1"})
     assert response.status_code == 200
     assert response.context["cl"].result_count == DataFlow.objects.count()
+
+
+def test_the_systems_changelist_counts_each_systems_flows(client, reviewer):
+    busy, quiet = SystemFactory(name="Busy"), SystemFactory(name="Quiet")
+    for _ in range(3):
+        DataFlowFactory(system=busy)
+    DataFlowFactory(system=quiet)
+    SystemFactory(name="Idle")
+    client.force_login(reviewer)
+
+    response = client.get(reverse("admin:datamap_system_changelist"))
+
+    assert {system.name: system.flow_count for system in response.context["cl"].result_list} == {
+        "Busy": 3,
+        "Quiet": 1,
+        "Idle": 0,
+    }

@@ -1,11 +1,13 @@
 """Every register page of issue 3 opens for a security reviewer on the demo data, with a bounded query count."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from apps.datamap.models import DataCategory, DataFlow, System
 from apps.vendors.models import Contract, Vendor
-from tests.factories.vendors import DocumentFactory
+from tests.factories.vendors import ContractFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,14 @@ def test_mixpanel_change_page_shows_its_flow_and_read_only_status(demo_data, cli
     assert "API console front end — Script or SDK in our pages:" in page
     assert 'name="status"' not in page
     assert 'name="tier_override"' not in page
+
+
+def test_the_contract_changelist_offers_the_years_its_contracts_start_in(client, reviewer):
+    for year in (2021, 2024, 2024):
+        ContractFactory(starts_on=datetime.date(year, 3, 1))
+    client.force_login(reviewer)
+
+    page = client.get(reverse("admin:vendors_contract_changelist")).content.decode()
+
+    assert "?starts_on__year=2021" in page and "?starts_on__year=2024" in page
+    assert "?starts_on__year=2022" not in page
