@@ -58,8 +58,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
 	else echo "npm not found: the axe-core accessibility check will be skipped"; fi
 
+# The suite runs in parallel (pytest-xdist), one worker per core: `-n auto` counts this machine's cores.
+# TEST_WORKERS=0 runs it in one process (e.g. to use --pdb). Tests that share an expensive session fixture are kept
+# on one worker by an xdist_group (tests/conftest.py), which `--dist loadgroup` honours.
+TEST_WORKERS ?= auto
+
 test: $(VENV)/.dev messages node_modules/.package-lock.json
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

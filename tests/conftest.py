@@ -35,6 +35,18 @@ def _missing_service(item):
     return None
 
 
+# Session fixtures that start a server are started once per xdist worker that needs them: the tests using one are
+# kept on one worker (`--dist loadgroup`, as `make test` runs the suite), so it starts once in the whole run.
+SHARED_SERVERS = {"oidc_provider": "oidc-provider"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, group in SHARED_SERVERS.items():
+            if fixture in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_runtest_setup(item):
     reason = _missing_service(item)
     if reason and REQUIRE_SERVICES:

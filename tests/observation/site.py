@@ -13,6 +13,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 CANARY_EMAIL = "ada.canary@example.org"
 CANARY_NAME = "Ada Canary"
 CANARY_USER_ID = "user-4242"
+# /slow answers after this long: far past any crawl budget the tests set, so that a crawl which finishes well before it
+# stopped at its budget, even on a machine busy enough (parallel workers, a shared CI host) to take seconds to start
+# Chromium. The server's threads are daemons: nothing waits for the sleep at the end of a test.
+SLOW_PAGE_SECONDS = 60
 
 
 def _handler(routes, log, redirects):
@@ -24,7 +28,7 @@ def _handler(routes, log, redirects):
             log.append((self.command, self.path))
             path = self.path.split("?", 1)[0]
             if path == "/slow":
-                time.sleep(20)
+                time.sleep(SLOW_PAGE_SECONDS)
             if path in redirects:
                 self.send_response(302)
                 self.send_header("Location", redirects[path])

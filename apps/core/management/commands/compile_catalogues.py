@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import polib
@@ -16,6 +17,10 @@ class Command(BaseCommand):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
                     continue
-                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                # Written beside and renamed into place: the suite's parallel workers (and a running server) may
+                # read the catalogue while another process compiles it, and must never see half a file.
+                partial = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.partial")
+                polib.pofile(str(po_path)).save_as_mofile(str(partial))
+                os.replace(partial, mo_path)
                 compiled += 1
         self.stdout.write(f"compiled {compiled} catalogue(s)")
