@@ -1,6 +1,10 @@
 """Reads behind the reports: each fetches everything its builder needs in a fixed number of queries."""
 
-from django.db.models import F, Max, Prefetch, Q
+import json
+
+import orjson
+from django.db.models import F, Max, Prefetch, Q, TextField
+from django.db.models.functions import Cast
 
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
 from apps.incidents.models import Incident, IncidentExposure
@@ -55,8 +59,28 @@ FLOW_REPORT_FIELDS = (
     "ends_on",
     "updated_at",
 )
+# The flow's JSON columns: read as their text and decoded here by orjson. Through JSONField.from_db_value (a
+# converter call and json.loads per value) the 600 small lists of a 200-flow report took a fifth of its time.
+_JSON_COLUMNS = ("data_subjects", "processing_countries", "storage_countries")
 # The columns read with the flow: all but the service's slug and name.
-_FLOW_COLUMNS = tuple(field for field in FLOW_REPORT_FIELDS if not field.startswith("service__"))
+_FLOW_COLUMNS = tuple(
+    Cast(field, TextField()) if field in _JSON_COLUMNS else field
+    for field in FLOW_REPORT_FIELDS
+    if not field.startswith("service__")
+)
+
+
+def _json_value(text):
+    """What JSONField would have made of a column's text: orjson's value, or json's where orjson refuses the text
+    (NaN, which SQLite may hold, or an integer beyond 64 bits), as json.loads is what JSONField uses."""
+    if text is None:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 # Flows per chunk of queries: a 200-flow vendor is read in three queries, a 5,000-flow vendor ten flows' worth of
 # rows at a time (500 flows x 50 categories is 25,000 small tuples at most, a few MB, whatever the vendor's size).
 FLOW_ROWS_CHUNK = 500
@@ -86,7 +110,10 @@ def dataflow_flow_rows(*, vendor, chunk_size=None):
         if unseen:
             rows = VendorService.objects.filter(pk__in=unseen).order_by().values_list("pk", "slug", "name")
             services.update((pk, (slug, name)) for pk, slug, name in rows)
-        chunk = [(*flow[:6], *services[flow[5]], *flow[6:]) for flow in chunk]
+        # Columns 8–10 of a chunk row are the JSON columns' text (see _FLOW_COLUMNS).
+        chunk = [
+            (*flow[:6], *services[flow[5]], *flow[6:8], *map(_json_value, flow[8:11]), *flow[11:]) for flow in chunk
+        ]
         by_flow = {flow[0]: [] for flow in chunk}
         category_rows = (
             DataFlowCategory.objects.filter(flow_id__in=by_flow)
