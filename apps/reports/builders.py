@@ -185,19 +185,17 @@ class _FlowStream:
         self.latest_change = None
 
     def __iter__(self):
-        # Per flow, the work is a few C-level passes over its category rows, not Python per row: a 200-flow x
+        # Per flow, the work is a few C-level passes over its category ids, not Python per row: a 200-flow x
         # 50-category report has 10,000 rows, and a method call and an append each was a fifth of its time.
         items = self.category_item.items  # category id → its Shared item: the whole catalogue, made up front
-        shared_value = Sharing.SHARED
         first = {}  # service id → {category id: position of its first shared row in the report}
         latest, position = None, 0
-        for row, category_rows in selectors.dataflow_flow_rows(vendor=self.vendor):
+        for row, shared_ids, not_shared_ids in selectors.dataflow_flow_rows(
+            vendor=self.vendor, categories=self.category_item.categories
+        ):
             flow = self._flow(row)
-            shared_ids = [category_id for category_id, sharing in category_rows if sharing == shared_value]
-            if len(shared_ids) < len(category_rows):
-                flow["not_shared"] = [
-                    items[category_id] for category_id, sharing in category_rows if sharing != shared_value
-                ]
+            if not_shared_ids:
+                flow["not_shared"] = list(map(items.__getitem__, not_shared_ids))
             if shared_ids:
                 flow["shared"] = list(map(items.__getitem__, shared_ids))
                 seen = first.setdefault(row[5], {})
