@@ -1,7 +1,12 @@
 """Reads behind the reports: each fetches everything its builder needs in a fixed number of queries."""
 
-from django.db.models import F, Max, Prefetch, Q
+import json
 
+import orjson
+from django.db.models import F, Max, Prefetch, Q, TextField
+from django.db.models.functions import Cast
+
+from apps.datamap.choices import Sharing
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
 from apps.incidents.models import Incident, IncidentExposure
 from apps.risk.models import TierChange
@@ -55,16 +60,37 @@ FLOW_REPORT_FIELDS = (
     "ends_on",
     "updated_at",
 )
+# The flow's JSON columns: read as their text and decoded here by orjson. Through JSONField.from_db_value (a
+# converter call and json.loads per value) the 600 small lists of a 200-flow report took a fifth of its time.
+_JSON_COLUMNS = ("data_subjects", "processing_countries", "storage_countries")
 # The columns read with the flow: all but the service's slug and name.
-_FLOW_COLUMNS = tuple(field for field in FLOW_REPORT_FIELDS if not field.startswith("service__"))
+_FLOW_COLUMNS = tuple(
+    Cast(field, TextField()) if field in _JSON_COLUMNS else field
+    for field in FLOW_REPORT_FIELDS
+    if not field.startswith("service__")
+)
+
+
+def _json_value(text):
+    """What JSONField would have made of a column's text: orjson's value, or json's where orjson refuses the text
+    (NaN, which SQLite may hold, or an integer beyond 64 bits), as json.loads is what JSONField uses."""
+    if text is None:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 # Flows per chunk of queries: a 200-flow vendor is read in three queries, a 5,000-flow vendor ten flows' worth of
 # rows at a time (500 flows x 50 categories is 25,000 small tuples at most, a few MB, whatever the vendor's size).
 FLOW_ROWS_CHUNK = 500
 
 
-def dataflow_flow_rows(*, vendor, chunk_size=None):
+def dataflow_flow_rows(*, vendor, categories, chunk_size=None):
     """The vendor's flows in report order (system name, code), one FLOW_REPORT_FIELDS tuple each, each
-    followed by its (category_id, sharing) rows in catalogue order: yields (flow tuple, [category rows]).
+    followed by the ids of its shared and of its not shared categories in catalogue order: yields (flow tuple,
+    [shared ids], [not shared ids]). `categories` is dataflow_categories(): every category, in catalogue order.
 
     Read `chunk_size` flows at a time, each chunk in plain queries: its flows (keyset pagination on system name and
     code, which is unique), the services not yet read, and the flows' category rows. A 5,000-flow vendor is never
@@ -73,6 +99,10 @@ def dataflow_flow_rows(*, vendor, chunk_size=None):
     transaction): a third of a
     200-flow report's time."""
     chunk_size = chunk_size or FLOW_ROWS_CHUNK
+    # Each flow's category ids are put in catalogue order here, by their place in `categories` (which the database
+    # ordered, in its collation): ordered by the database, the rows were joined to the catalogue and sorted, 2–7 ms
+    # of a 200-flow report's 10,000 rows against 0.5–0.9 ms read as they lie.
+    rank = {category_id: place for place, category_id in enumerate(categories)}.__getitem__
     flows = DataFlow.objects.filter(vendor=vendor).order_by("system__name", "code")
     services = {}  # id → (slug, name)
     after = Q()
@@ -86,29 +116,36 @@ def dataflow_flow_rows(*, vendor, chunk_size=None):
         if unseen:
             rows = VendorService.objects.filter(pk__in=unseen).order_by().values_list("pk", "slug", "name")
             services.update((pk, (slug, name)) for pk, slug, name in rows)
-        chunk = [(*flow[:6], *services[flow[5]], *flow[6:]) for flow in chunk]
-        by_flow = {flow[0]: [] for flow in chunk}
+        # Columns 8–10 of a chunk row are the JSON columns' text (see _FLOW_COLUMNS).
+        chunk = [
+            (*flow[:6], *services[flow[5]], *flow[6:8], *map(_json_value, flow[8:11]), *flow[11:]) for flow in chunk
+        ]
+        shared, not_shared = {flow[0]: [] for flow in chunk}, {flow[0]: [] for flow in chunk}
         category_rows = (
-            DataFlowCategory.objects.filter(flow_id__in=by_flow)
-            .order_by("category__path", "category__code")
+            DataFlowCategory.objects.filter(flow_id__in=shared)
+            .order_by()
             .values_list("flow_id", "category_id", "sharing")
         )
         for flow_id, category_id, sharing in category_rows:
-            by_flow[flow_id].append((category_id, sharing))
+            (shared if sharing == Sharing.SHARED else not_shared)[flow_id].append(category_id)
         for flow in chunk:
-            yield flow, by_flow[flow[0]]
+            shared_ids, not_shared_ids = shared[flow[0]], not_shared[flow[0]]
+            shared_ids.sort(key=rank)
+            not_shared_ids.sort(key=rank)
+            yield flow, shared_ids, not_shared_ids
         if len(chunk) < chunk_size:
             return
         last = chunk[-1]  # FLOW_REPORT_FIELDS: (pk, code, system slug, system name, ...)
         after = Q(system__name__gt=last[3]) | Q(system__name=last[3], code__gt=last[1])
-        del chunk, by_flow
+        del chunk, shared, not_shared
 
 
 def dataflow_categories(*, vendor):
     """The catalogue's categories by id, for the vendor's flows to name theirs: the whole catalogue (a few dozen
     rows, reference data), which is cheaper to read than to find which ones the vendor's flows carry (that walked
-    every flow-category row of the vendor once more, ~10 ms for 200 flows)."""
-    return {category.pk: category for category in DataCategory.objects.all()}
+    every flow-category row of the vendor once more, ~10 ms for 200 flows). In catalogue order (path, code):
+    dataflow_flow_rows orders each flow's categories by it."""
+    return {category.pk: category for category in DataCategory.objects.order_by("path", "code")}
 
 
 def dataflow_latest_flow_change(*, vendor):

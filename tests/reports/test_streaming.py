@@ -10,7 +10,7 @@ import pytest
 from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
 from apps.reports import selectors
 from apps.reports.builders import build_dataflow_report
-from apps.reports.jsontext import CHUNK_SIZE, Shared, json_pieces
+from apps.reports.jsontext import CHUNK_SIZE, PLAIN_BATCH, Rows, Shared, json_pieces
 from apps.reports.renderers import csv_lines, render, text_chunks
 from tests.factories.datamap import DataCategoryFactory, DataFlowFactory, SystemFactory
 from tests.factories.vendors import ContractFactory, SubprocessorFactory, VendorFactory, VendorServiceFactory
@@ -137,6 +137,17 @@ def test_the_encoder_writes_what_json_dumps_writes():
     ]
     for value in values:
         assert "".join(json_pieces(value)) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_rows_written_in_batches_read_as_json_dumps_wrote_them_whatever_the_batch_holds():
+    """Plain rows go to orjson a batch at a time: a batch with an item orjson refuses (an int beyond 64 bits), an
+    item not vouched for between batches, and batches cut at every size still give json.dumps's text."""
+    items = [{"n": i, "text": HOSTILE, "list": [i, {"deep": []}]} for i in range(PLAIN_BATCH * 2 + 3)]
+    items[PLAIN_BATCH + 1]["n"] = 2**70
+    items[5]["n"] = 0.5  # a float: not vouched for by `plain`, written by the standard encoder
+    for count in (0, 1, PLAIN_BATCH - 1, PLAIN_BATCH, PLAIN_BATCH + 1, len(items)):
+        value = {"rows": Rows(lambda c=count: iter(items[:c]), plain=lambda item: type(item["n"]) is not float)}
+        assert "".join(json_pieces(value)) == json.dumps({"rows": items[:count]}, indent=2, ensure_ascii=False) + "\n"
 
 
 def _vendor_with_flows(flows, categories=10):
