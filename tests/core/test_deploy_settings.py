@@ -34,15 +34,21 @@ def test_production_settings_pass_check_deploy():
 
 def production_database_settings(**extra_env):
     """The production settings' DATABASES, as a fresh interpreter reads them from this environment."""
+    return production_setting("DATABASES", **extra_env)["default"]
+
+
+def production_setting(name, **extra_env):
+    """One production setting, as a fresh interpreter reads it from this environment."""
+    unset = {"CONN_MAX_AGE", "SESSION_ENGINE"}
     env = {
-        **{name: value for name, value in os.environ.items() if name != "CONN_MAX_AGE"},
+        **{key: value for key, value in os.environ.items() if key not in unset},
         "DJANGO_SETTINGS_MODULE": "vendorrisk.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "register.example.com",
         "DATABASE_URL": "postgres://vendorrisk@db.example.com:5432/vendorrisk",  # read, never connected to
         **extra_env,
     }
-    code = "from django.conf import settings; print(json.dumps(settings.DATABASES['default'], default=str))"
+    code = f"from django.conf import settings; print(json.dumps(settings.{name}, default=str))"
     result = subprocess.run(
         [sys.executable, "-c", f"import json, django; django.setup(); {code}"],
         env=env,
@@ -64,3 +70,17 @@ def test_production_reuses_database_connections_with_health_checks():
 def test_production_connection_age_comes_from_the_environment():
     assert production_database_settings(CONN_MAX_AGE="0")["CONN_MAX_AGE"] == 0
     assert production_database_settings(CONN_MAX_AGE="300")["CONN_MAX_AGE"] == 300
+
+
+def test_production_sessions_are_cached_only_in_a_shared_cache():
+    # A per-process cache would keep serving a session another process signed out: database sessions alone.
+    no_cache = production_setting("SESSION_ENGINE", REDIS_URL="", CACHE_URL="")
+    assert no_cache == "django.contrib.sessions.backends.db"
+    shared = production_setting("SESSION_ENGINE", REDIS_URL="redis://cache.example.com:6379/0", CACHE_URL="")
+    assert shared == "django.contrib.sessions.backends.cached_db"  # read from Redis, written to the database too
+    chosen = production_setting(
+        "SESSION_ENGINE",
+        REDIS_URL="redis://cache.example.com:6379/0",
+        SESSION_ENGINE="django.contrib.sessions.backends.db",
+    )
+    assert chosen == "django.contrib.sessions.backends.db"  # the operator's choice wins

@@ -521,9 +521,16 @@ HEALTHZ_WORKER_TIMEOUT_SECONDS = env.float("HEALTHZ_WORKER_TIMEOUT_SECONDS", def
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 # Queues whose length /metrics reports, besides Celery's default one.
 CELERY_METRICS_QUEUES = env.list("CELERY_METRICS_QUEUES", default=[])
-# Sessions are in the database (Django's default engine), so any web process serves any user. SESSION_ENGINE can
-# name django.contrib.sessions.backends.cache to keep them in the shared Redis cache instead.
-SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+# Sessions are in the database, so any web process serves any user. With a shared cache configured (CACHE_URL /
+# REDIS_URL: Redis) the default is cached_db: every request reads its session from Redis, one database query
+# fewer (issue 22), while writes still go to the database, which stays the record (a flushed Redis loses no
+# session; a signed-out session is deleted from both). Without a shared cache it stays db: a per-process cache
+# would let one process keep serving a session another process has signed out. SESSION_ENGINE overrides either,
+# e.g. django.contrib.sessions.backends.cache to keep sessions in Redis alone.
+SESSION_ENGINE = env(
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db",
+)
 # Evidence files: the filesystem under MEDIA_ROOT (a volume every web process and worker mounts), or S3 through
 # django-storages with MEDIA_STORAGE=s3 (install `django-storages[s3]`; AWS_* variables as django-storages reads).
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")

@@ -29,6 +29,8 @@ DASHBOARD_CACHE_SECONDS = 0
 WEBHOOK_ALLOW_LOOPBACK = True
 # The suite clears the cache between tests; it must never empty a shared Redis database (REDIS_URL in a .env).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vendorrisk-tests"}}
+# ...so sessions are the database's alone, as base.py chooses without a shared cache, whatever a .env says.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 MONITORING_FEED_TIMEOUT_SECONDS = 0.5  # the feed tests serve a slow feed on loopback
 # The suite is one process with its own cache on purpose: the shared-cache warning (operations.W001) is for servers.
 SILENCED_SYSTEM_CHECKS = ["operations.W001"]
