@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.datamap.choices import Sensitivity, Sharing
-from apps.datamap.models import DataFlow, DataFlowCategory
+from apps.datamap.models import DataCategory, DataFlow, DataFlowCategory
 from apps.datamap.selectors import active_flow_q
 from apps.reviews.choices import FindingStatus
 from apps.reviews.models import Finding, RiskException
@@ -30,9 +30,11 @@ def percent_of(count, total) -> float | None:
 
 def critical_flows():
     """Flows that are running and carry at least one shared category of critical sensitivity."""
-    rows = DataFlowCategory.objects.filter(
-        flow=OuterRef("pk"), sharing=Sharing.SHARED, category__sensitivity=Sensitivity.CRITICAL
-    )
+    # The catalogue's few critical categories are read first and named by id, so PostgreSQL finds their rows
+    # through the (category, sharing) index; joined to the catalogue, it scanned every flow-category row
+    # (~250 ms at 10,000 vendors, issue 22).
+    critical_ids = list(DataCategory.objects.filter(sensitivity=Sensitivity.CRITICAL).values_list("pk", flat=True))
+    rows = DataFlowCategory.objects.filter(flow=OuterRef("pk"), sharing=Sharing.SHARED, category_id__in=critical_ids)
     return DataFlow.objects.filter(active_flow_q()).filter(Exists(rows))
 
 
@@ -108,8 +110,9 @@ def critical_flow_shares(*, limit=TOP, min_count=None):
 
 
 def concentration(*, up_to_tier=Tier.HIGH, limit=TOP) -> dict:
-    """The dashboard's and the API's concentration figures: six aggregate queries whatever the register's size
-    (tier 1..N vendors, providers, countries, critical flows, critical flows per provider, open findings)."""
+    """The dashboard's and the API's concentration figures: seven queries whatever the register's size (tier 1..N
+    vendors, providers, countries, the critical categories, critical flows, critical flows per provider, open
+    findings)."""
     vendors_total, subprocessors = subprocessor_shares(up_to_tier=up_to_tier, limit=limit)
     _total, countries = country_shares(up_to_tier=up_to_tier, limit=limit, total=vendors_total)
     flows_total, providers = critical_flow_shares(limit=limit)

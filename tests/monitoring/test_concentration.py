@@ -80,9 +80,9 @@ def test_the_api_and_the_dashboard_show_concentration(api, dashboard_user, portf
 
 
 def test_concentration_runs_constant_queries(portfolio, django_assert_num_queries):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         concentration()
     for i in range(10):
         SubprocessorFactory(vendor=VendorFactory(slug=f"more-{i}", tier=1), subprocessor=portfolio, country="US")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         concentration()
